@@ -1,0 +1,58 @@
+package kvstore.command;
+
+import kvstore.config.Config;
+import kvstore.keyspace.Keyspace;
+import kvstore.metrics.ServerStats;
+
+/** What commands work with: the keyspace, the settings, the counters and the server around them. */
+public final class CommandContext {
+    private final Keyspace keyspace;
+    private final Config config;
+    private final ServerStats stats;
+    private final Slowlog slowlog;
+    private volatile ServerControl server;
+    private volatile CommandTable table;
+
+    public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
+        this.keyspace = keyspace;
+        this.config = config;
+        this.stats = stats;
+        this.slowlog = slowlog;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public Slowlog slowlog() {
+        return slowlog;
+    }
+
+    public ServerControl server() {
+        return server;
+    }
+
+    public void attach(ServerControl serverControl) {
+        this.server = serverControl;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    void setTable(CommandTable t) {
+        this.table = t;
+    }
+
+    public int databases() {
+        return config.getInt("databases");
+    }
+}

@@ -1,0 +1,140 @@
+package kvstore.command;
+
+import kvstore.keyspace.KeyLocks;
+import kvstore.resp.ErrorReply;
+import kvstore.resp.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Runs one request the way Redis's processCommand does: find the command (and subcommand), check
+ * arity, then authentication, then run it under the locks of the keys it writes, and record its
+ * statistics. Knows nothing of connections or the wire.
+ */
+public final class CommandDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private final CommandTable table;
+    private final CommandContext context;
+    private final KeyLocks locks;
+    private volatile CommandListener listener;
+
+    public CommandDispatcher(CommandTable table, CommandContext context) {
+        this.table = table;
+        this.context = context;
+        this.locks = context.keyspace().locks();
+        context.setTable(table);
+    }
+
+    public void setListener(CommandListener listener) {
+        this.listener = listener;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    public Reply dispatch(Session session, byte[][] argv) {
+        CommandSpec spec = table.lookup(argv[0]);
+        if (spec == null) {
+            return reject(null, unknownCommand(argv));
+        }
+        if (!spec.subcommands().isEmpty() && argv.length >= 2) {
+            CommandSpec sub = spec.findSubcommand(argv[1]);
+            if (sub == null) {
+                return reject(spec, ErrorReply.err("unknown subcommand '" + truncate(argv[1], 128) + "'. Try "
+                        + spec.shortName().toUpperCase(Locale.ROOT) + " HELP."));
+            }
+            spec = sub;
+        }
+        if (!spec.arityAccepts(argv.length)) {
+            return reject(spec, ErrorReply.err("wrong number of arguments for '" + spec.name() + "' command"));
+        }
+        if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            return reject(spec, ErrorReply.NOAUTH);
+        }
+        session.setLastCommand(spec.name());
+        CommandListener l = listener;
+        if (l != null) {
+            l.beforeCommand(session, spec, argv);
+        }
+        long start = System.nanoTime();
+        Reply reply = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0
+                ? executeLocked(spec, session, argv) : execute(spec, session, argv);
+        long nanos = System.nanoTime() - start;
+        spec.stats().record(nanos, reply.isError());
+        context.stats().command();
+        if (reply instanceof ErrorReply e) {
+            context.stats().error(e.text());
+        }
+        long slower = context.config().getLong("slowlog-log-slower-than");
+        if (slower >= 0 && nanos / 1000 >= slower && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
+            context.slowlog().add(nanos / 1000, argv, session.address(), session.name(),
+                    context.config().getInt("slowlog-max-len"));
+        }
+        return reply;
+    }
+
+    private Reply reject(CommandSpec spec, ErrorReply error) {
+        if (spec != null) {
+            spec.stats().reject();
+        }
+        context.stats().error(error.text());
+        return error;
+    }
+
+    private Reply execute(CommandSpec spec, Session session, byte[][] argv) {
+        try {
+            return spec.command().execute(session, argv);
+        } catch (RuntimeException e) {
+            log.warn("command '{}' failed", spec.name(), e);
+            return ErrorReply.err("internal error: " + e);
+        }
+    }
+
+    private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv) {
+        int db = session.db();
+        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
+        int step = Math.max(1, spec.keyStep());
+        if (last == spec.firstKey()) {
+            int stripe = KeyLocks.stripe(db, argv[spec.firstKey()]);
+            locks.lock(stripe);
+            try {
+                return execute(spec, session, argv);
+            } finally {
+                locks.unlock(stripe);
+            }
+        }
+        int[] stripes = new int[(last - spec.firstKey()) / step + 1];
+        int n = 0;
+        for (int i = spec.firstKey(); i <= last; i += step) {
+            stripes[n++] = KeyLocks.stripe(db, argv[i]);
+        }
+        n = KeyLocks.normalise(stripes, n);
+        for (int i = 0; i < n; i++) {
+            locks.lock(stripes[i]);
+        }
+        try {
+            return execute(spec, session, argv);
+        } finally {
+            for (int i = n - 1; i >= 0; i--) {
+                locks.unlock(stripes[i]);
+            }
+        }
+    }
+
+    private static ErrorReply unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            args.append('\'').append(truncate(argv[i], 128 - args.length())).append("' ");
+        }
+        return ErrorReply.err("unknown command '" + truncate(argv[0], 128) + "', with args beginning with: " + args);
+    }
+
+    private static String truncate(byte[] b, int max) {
+        return new String(b, 0, Math.min(b.length, max), StandardCharsets.ISO_8859_1);
+    }
+}

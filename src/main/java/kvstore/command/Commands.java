@@ -1,0 +1,16 @@
+package kvstore.command;
+
+/** Builds the table of every command kvstore serves. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static CommandTable create(CommandContext ctx) {
+        CommandTable t = new CommandTable();
+        new ConnectionCommands(ctx).register(t);
+        new StringCommands(ctx).register(t);
+        new KeyspaceCommands(ctx).register(t);
+        new ServerCommands(ctx).register(t);
+        return t;
+    }
+}

@@ -1,0 +1,44 @@
+package kvstore.command;
+
+/**
+ * The per-connection state a command may read or change: the selected database, the protocol,
+ * authentication and the client's name. The server implements it for each connection.
+ */
+public interface Session {
+    long id();
+
+    /** "ip:port" of the peer. */
+    String address();
+
+    int db();
+
+    void selectDb(int db);
+
+    /** 2 or 3. */
+    int protocol();
+
+    void setProtocol(int protocol);
+
+    boolean authenticated();
+
+    void setAuthenticated(boolean authenticated);
+
+    /** The name given by CLIENT SETNAME or HELLO SETNAME; null if none. */
+    String name();
+
+    void setName(String name);
+
+    void setLibInfo(String libName, String libVersion);
+
+    /** Closes the connection once the reply to the current command has been written (QUIT). */
+    void closeAfterReply();
+
+    /** Makes this connection receive every later command of every client (MONITOR). */
+    void startMonitoring();
+
+    /** Records the command being run, for CLIENT LIST's cmd= field. */
+    void setLastCommand(String name);
+
+    /** Resets to a fresh connection's state (RESET): db 0, RESP2, no name, not authenticated if a password is set. */
+    void reset();
+}

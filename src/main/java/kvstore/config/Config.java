@@ -1,0 +1,104 @@
+package kvstore.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The server's settings: defaults, overridden by the config file, overridden by the command line,
+ * changed at run time by CONFIG SET. Values are kept in their normal form (what CONFIG GET shows).
+ */
+public final class Config {
+    private final Map<String, Setting> settings = Settings.all();
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private volatile Path file;
+
+    public Config() {
+        for (Setting s : settings.values()) {
+            values.put(s.name(), s.defaultValue());
+        }
+    }
+
+    /** The file the settings came from, or null; CONFIG REWRITE writes it. */
+    public Path file() {
+        return file;
+    }
+
+    void setFile(Path file) {
+        this.file = file;
+    }
+
+    public List<Setting> settings() {
+        return Collections.unmodifiableList(new ArrayList<>(settings.values()));
+    }
+
+    public Setting setting(String name) {
+        return settings.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String get(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no such setting: " + name);
+        }
+        return v;
+    }
+
+    public int getInt(String name) {
+        return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(get(name)));
+    }
+
+    public long getLong(String name) {
+        return Long.parseLong(get(name));
+    }
+
+    public boolean getBool(String name) {
+        return get(name).equals("yes");
+    }
+
+    /** Sets at start-up (file or command line); immutable settings are allowed here. */
+    void load(String name, String raw) throws ConfigException {
+        Setting s = setting(name);
+        if (s == null) {
+            throw new ConfigException("Bad directive or wrong number of arguments");
+        }
+        store(s, raw);
+    }
+
+    /** Sets at run time (CONFIG SET). */
+    public void set(String name, String raw) throws ConfigException {
+        Setting s = setting(name);
+        if (s == null) {
+            throw new ConfigException("Unknown option");
+        }
+        if (!s.mutable()) {
+            throw new ConfigException("can't set immutable config");
+        }
+        store(s, raw);
+    }
+
+    private void store(Setting s, String raw) throws ConfigException {
+        String v;
+        try {
+            v = s.normalise(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        values.put(s.name(), v);
+        for (Consumer<String> l : listeners.getOrDefault(s.name(), List.of())) {
+            l.accept(v);
+        }
+    }
+
+    /** Calls {@code listener} with the new normal form whenever {@code name} changes. */
+    public void onChange(String name, Consumer<String> listener) {
+        listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+}

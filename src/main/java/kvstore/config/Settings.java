@@ -1,0 +1,100 @@
+package kvstore.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting kvstore accepts, with Redis's name where Redis has the setting. conf/kvstore.conf
+ * documents each one; keep the two in step.
+ */
+final class Settings {
+    private Settings() {
+    }
+
+    static Map<String, Setting> all() {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        for (Setting s : List.of(
+                // network and security
+                Setting.checked("bind", "127.0.0.1 -::1", false, Settings::bindList),
+                Setting.integer("port", 6379, 0, 65535, false),
+                Setting.bool("protected-mode", true, true),
+                Setting.secret("requirepass", "", true),
+                Setting.integer("maxclients", 10000, 1, 1_000_000, true),
+                Setting.integer("timeout", 0, 0, Integer.MAX_VALUE, true),
+                Setting.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
+                Setting.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
+                Setting.integer("io-threads", 1, 1, 128, false),
+                // request limits
+                Setting.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
+                Setting.memory("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true),
+                Setting.memory("proto-inline-max-size", 64 * 1024, 1024, 512L * 1024 * 1024, true),
+                Setting.integer("proto-max-multibulk-len", Integer.MAX_VALUE, 1, Integer.MAX_VALUE, true),
+                // keyspace
+                Setting.integer("databases", 16, 1, 256, false),
+                Setting.integer("hz", 10, 1, 500, true),
+                Setting.bool("active-expire", true, true),
+                // persistence
+                Setting.string("dir", "./data", false),
+                Setting.bool("appendonly", true, false),
+                Setting.oneOf("appendfsync", "everysec", List.of("always", "everysec", "no"), true),
+                Setting.checked("save", "3600 1 300 100 60 10000", true, Settings::saveParams),
+                // logging and introspection
+                Setting.oneOf("loglevel", "notice", List.of("debug", "verbose", "notice", "warning", "nothing"), true),
+                Setting.string("logfile", "", false),
+                Setting.bool("daemonize", false, false),
+                Setting.string("pidfile", "", false),
+                Setting.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),
+                Setting.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
+                Setting.bool("latency-tracking", true, true),
+                Setting.checked("latency-tracking-info-percentiles", "50 99 99.9", true, Settings::percentiles),
+                // node identity
+                Setting.string("node-name", "", false))) {
+            m.put(s.name(), s);
+        }
+        return m;
+    }
+
+    private static String bindList(String v) {
+        String norm = String.join(" ", v.trim().split("\\s+"));
+        if (norm.isEmpty()) {
+            throw new IllegalArgumentException("Too many bind addresses specified.");
+        }
+        return norm;
+    }
+
+    private static String saveParams(String v) {
+        String[] parts = v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+");
+        if (parts.length % 2 != 0) {
+            throw new IllegalArgumentException("Invalid save parameters");
+        }
+        for (String p : parts) {
+            try {
+                if (Long.parseLong(p) < 0) {
+                    throw new IllegalArgumentException("Invalid save parameters");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid save parameters");
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String percentiles(String v) {
+        String[] parts = v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+");
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            double d;
+            try {
+                d = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("latency-tracking-info-percentiles: Invalid percentile value");
+            }
+            if (d < 0 || d > 100) {
+                throw new IllegalArgumentException("latency-tracking-info-percentiles: Percentile values must be between 0 and 100");
+            }
+            sb.append(sb.length() == 0 ? "" : " ").append(p);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package kvstore.keyspace;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The keyspace as Redis commands see it: databases of keys with one value each. Behind it sits the
+ * coordinator, which turns these calls into versioned reads and writes on replicas; nothing here
+ * mentions versions or replicas.
+ *
+ * <p>Single calls are atomic. A command that must read and then write (INCR, RENAME, MSETNX) holds
+ * the {@link #locks() locks} of its keys for the duration, which serialises it against every other
+ * writer of those keys.
+ */
+public interface Keyspace {
+
+    /** The live value of {@code key}, or null if it is absent or expired. */
+    Entry get(int db, byte[] key);
+
+    /** Writes {@code entry} as the value of {@code key}, replacing what was there. */
+    void put(int db, byte[] key, Entry entry);
+
+    /** Deletes {@code key}; true if a live value was there. */
+    boolean delete(int db, byte[] key);
+
+    /** Live keys in {@code db}, counted as maintained on every write (expired, unreclaimed keys count). */
+    long size(int db);
+
+    /** Keys in {@code db} that have an expiry. */
+    long expiresCount(int db);
+
+    /** Mean remaining time to live in ms of the keys with an expiry in {@code db}, 0 if none. */
+    long averageTtl(int db);
+
+    /**
+     * One step of a keyspace walk. The cursor is a position in storage order; 0 starts a walk, and a
+     * returned cursor of 0 ends it. Every key that exists for the whole walk is returned at least once.
+     */
+    ScanPage scan(int db, long cursor, int count);
+
+    /** Calls {@code action} with every live key of {@code db}. */
+    void forEachKey(int db, Consumer<byte[]> action);
+
+    /** A random live key of {@code db}, or null if it is empty. */
+    byte[] randomKey(int db);
+
+    /** Removes every key of {@code db}. */
+    void flush(int db);
+
+    /** Makes every acknowledged write durable (SAVE, SHUTDOWN). */
+    void sync();
+
+    KeyLocks locks();
+
+    /** Turns background reclaiming of expired keys on or off (DEBUG SET-ACTIVE-EXPIRE). */
+    void setActiveExpire(boolean enabled);
+
+    /** The keys returned by one scan step and the cursor to continue from. */
+    record ScanPage(long cursor, List<byte[]> keys) {
+    }
+}

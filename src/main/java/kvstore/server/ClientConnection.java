@@ -1,0 +1,188 @@
+package kvstore.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.UnixChannel;
+import kvstore.command.Session;
+import kvstore.config.Config;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * The state of one client connection: what {@link Session} exposes to commands, plus what the
+ * server needs to list, time out and kill it. Only its channel's event loop changes it, except for
+ * the fields read by CLIENT LIST, which are volatile.
+ */
+final class ClientConnection implements Session {
+    private final long id;
+    private final Channel channel;
+    private final Config config;
+    private final long createdMillis = System.currentTimeMillis();
+    private final String address;
+    private final String localAddress;
+
+    private volatile int db;
+    private volatile int protocol = 2;
+    private volatile boolean authenticatedFlag;
+    private volatile String name;
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile String lastCommand = "NULL";
+    private volatile long lastInteractionMillis = createdMillis;
+    private volatile boolean monitor;
+    private volatile boolean closeAfterReply;
+
+    /** Replies accumulated during one read burst, flushed when the burst ends. */
+    ByteBuf pending;
+
+    ClientConnection(long id, Channel channel, Config config) {
+        this.id = id;
+        this.channel = channel;
+        this.config = config;
+        this.address = format(channel.remoteAddress());
+        this.localAddress = format(channel.localAddress());
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+            return host + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public int db() {
+        return db;
+    }
+
+    @Override
+    public void selectDb(int db) {
+        this.db = db;
+    }
+
+    @Override
+    public int protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(int protocol) {
+        this.protocol = protocol;
+    }
+
+    @Override
+    public boolean authenticated() {
+        return authenticatedFlag || config.get("requirepass").isEmpty();
+    }
+
+    @Override
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticatedFlag = authenticated;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public void setLibInfo(String libName, String libVersion) {
+        if (libName != null) {
+            this.libName = libName;
+        }
+        if (libVersion != null) {
+            this.libVersion = libVersion;
+        }
+    }
+
+    @Override
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    boolean closingAfterReply() {
+        return closeAfterReply;
+    }
+
+    @Override
+    public void startMonitoring() {
+        monitor = true;
+    }
+
+    boolean isMonitor() {
+        return monitor;
+    }
+
+    @Override
+    public void setLastCommand(String name) {
+        this.lastCommand = name;
+        this.lastInteractionMillis = System.currentTimeMillis();
+    }
+
+    void touch() {
+        lastInteractionMillis = System.currentTimeMillis();
+    }
+
+    long idleMillis(long now) {
+        return now - lastInteractionMillis;
+    }
+
+    @Override
+    public void reset() {
+        db = 0;
+        protocol = 2;
+        name = null;
+        authenticatedFlag = false;
+        monitor = false;
+    }
+
+    /** The CLIENT LIST / CLIENT INFO line of this connection, as Redis 7 formats it. */
+    String info() {
+        long now = System.currentTimeMillis();
+        String flags = monitor ? "O" : "N";
+        return "id=" + id
+                + " addr=" + address
+                + " laddr=" + localAddress
+                + " fd=" + fd()
+                + " name=" + (name == null ? "" : name)
+                + " age=" + (now - createdMillis) / 1000
+                + " idle=" + idleMillis(now) / 1000
+                + " flags=" + flags
+                + " db=" + db
+                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r"
+                + " cmd=" + lastCommand
+                + " user=default redir=-1 resp=" + protocol
+                + " lib-name=" + libName
+                + " lib-ver=" + libVersion;
+    }
+
+    private int fd() {
+        return channel instanceof UnixChannel u ? u.fd().intValue() : -1;
+    }
+}

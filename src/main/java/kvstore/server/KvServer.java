@@ -1,0 +1,241 @@
+package kvstore.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import kvstore.command.CommandDispatcher;
+import kvstore.command.CommandFlag;
+import kvstore.command.CommandListener;
+import kvstore.command.CommandSpec;
+import kvstore.command.ServerControl;
+import kvstore.command.Session;
+import kvstore.config.Config;
+import kvstore.metrics.ServerStats;
+import kvstore.resp.Resp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client-facing network server: accepts connections on the configured addresses, applies the
+ * connection-level rules (maxclients, protected mode, idle timeout) and gives each connection a
+ * decoder and a handler. It implements the {@link ServerControl} view that server commands use.
+ */
+public final class KvServer implements ServerControl, CommandListener {
+    private static final Logger log = LoggerFactory.getLogger(KvServer.class);
+
+    static final String DENIED = "-DENIED Redis is running in protected mode because protected mode is enabled and "
+            + "no password is set for the default user. In this mode connections are only accepted from the loopback "
+            + "interface. If you want to connect from external computers to Redis you may adopt one of the following "
+            + "solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the "
+            + "loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE "
+            + "Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change "
+            + "permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration "
+            + "file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started "
+            + "the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+            + "authentication password for the default user. NOTE: You only need to do one of the above things in "
+            + "order for the server to start accepting connections from the outside.\r\n";
+
+    private final Config config;
+    private final CommandDispatcher dispatcher;
+    private final ServerStats stats;
+    private final Runnable onShutdown;
+    private final ClientRegistry registry = new ClientRegistry();
+    private final ServerLimits limits;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private int boundPort;
+
+    /** {@code onShutdown} runs (on its own thread) when a client asks for SHUTDOWN. */
+    public KvServer(Config config, CommandDispatcher dispatcher, ServerStats stats, Runnable onShutdown) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.stats = stats;
+        this.onShutdown = onShutdown;
+        this.limits = new ServerLimits(config);
+        dispatcher.setListener(this);
+    }
+
+    public void start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(config.getInt("io-threads"), io);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accept(ch);
+                    }
+                });
+        int port = config.getInt("port");
+        for (String address : config.get("bind").split(" ")) {
+            boolean optional = address.startsWith("-");
+            String host = optional ? address.substring(1) : address;
+            try {
+                Channel ch = b.bind(host.equals("*") ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
+                        .sync().channel();
+                listeners.add(ch);
+                boundPort = ((InetSocketAddress) ch.localAddress()).getPort();
+                port = boundPort;
+            } catch (Exception e) {
+                if (!optional) {
+                    stop();
+                    throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port
+                            + ": " + e.getMessage(), e);
+                }
+                log.debug("optional bind address {} unavailable: {}", host, e.getMessage());
+            }
+        }
+        workerGroup.scheduleAtFixedRate(stats::sample, 100, 100, TimeUnit.MILLISECONDS);
+        workerGroup.scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+        log.info("Ready to accept connections tcp on port {} ({} transport, {} io threads)", boundPort,
+                epoll ? "epoll" : "nio", config.getInt("io-threads"));
+    }
+
+    private void accept(SocketChannel ch) {
+        stats.connectionReceived();
+        if (registry.size() >= config.getInt("maxclients")) {
+            stats.connectionRejected();
+            ch.writeAndFlush(Unpooled.wrappedBuffer(Resp.ascii("-ERR max number of clients reached\r\n")))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (config.getBool("protected-mode") && config.get("requirepass").isEmpty() && !isLoopback(ch)) {
+            stats.connectionRejected();
+            ch.writeAndFlush(Unpooled.wrappedBuffer(Resp.ascii(DENIED))).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ClientConnection client = new ClientConnection(registry.newId(), ch, config);
+        registry.add(client);
+        ch.pipeline().addLast("decoder", new RespRequestDecoder(limits, client, stats));
+        ch.pipeline().addLast("handler", new ClientHandler(client, dispatcher, registry, stats));
+    }
+
+    private static boolean isLoopback(SocketChannel ch) {
+        InetAddress a = ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+        return a != null && a.isLoopbackAddress();
+    }
+
+    private void closeIdleClients() {
+        long timeout = config.getLong("timeout") * 1000;
+        if (timeout <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (ClientConnection c : registry.all()) {
+            if (!c.isMonitor() && c.idleMillis(now) > timeout) {
+                log.debug("Closing idle client {}", c.address());
+                c.channel().close();
+            }
+        }
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0). */
+    @Override
+    public int tcpPort() {
+        return boundPort;
+    }
+
+    @Override
+    public int connectedClients() {
+        return registry.size();
+    }
+
+    @Override
+    public List<String> clientList() {
+        List<String> lines = new ArrayList<>();
+        for (ClientConnection c : registry.all()) {
+            lines.add(c.info());
+        }
+        return lines;
+    }
+
+    @Override
+    public String clientInfo(Session session) {
+        return ((ClientConnection) session).info();
+    }
+
+    @Override
+    public boolean killClient(long id) {
+        ClientConnection c = registry.get(id);
+        if (c == null) {
+            return false;
+        }
+        c.closeAfterReply();
+        c.channel().eventLoop().execute(() -> c.channel().close());
+        return true;
+    }
+
+    @Override
+    public List<Long> clientsWithAddress(String address) {
+        List<Long> ids = new ArrayList<>();
+        for (ClientConnection c : registry.all()) {
+            if (c.address().equals(address)) {
+                ids.add(c.id());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void shutdown() {
+        Thread t = new Thread(onShutdown, "kvstore-shutdown");
+        t.start();
+    }
+
+    @Override
+    public void beforeCommand(Session session, CommandSpec spec, byte[][] argv) {
+        List<ClientConnection> monitors = registry.monitors();
+        if (monitors.isEmpty() || spec.has(CommandFlag.SKIP_MONITOR) || spec.has(CommandFlag.ADMIN)) {
+            return;
+        }
+        String line = MonitorLine.format(session.db(), session.address(), argv);
+        for (ClientConnection m : monitors) {
+            m.channel().writeAndFlush(Unpooled.wrappedBuffer(Resp.latin1(line)));
+        }
+    }
+
+    /** Closes the listening sockets and all connections and stops the event loops. */
+    public void stop() {
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        listeners.clear();
+        for (ClientConnection c : registry.all()) {
+            c.channel().close();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package kvstore.storage;
+
+import kvstore.version.SiblingSet;
+
+import java.io.Closeable;
+
+/**
+ * One node's store of sibling sets, ordered by key bytes (unsigned). Keys are laid out by
+ * {@link StorageKey} so that a hash slot, and within it a database and a key with its elements, is one
+ * contiguous range. The engine knows nothing of the network, of Redis commands or of causality rules:
+ * callers hand it the sibling set to keep; it keeps it, and finds it again, in order.
+ *
+ * <p>Implementations are thread-safe. Writes of one key are serialised by the caller.
+ */
+public interface Engine extends Closeable {
+
+    /** The sibling set stored under {@code key}, or null. */
+    SiblingSet get(byte[] key);
+
+    /** Stores {@code value} under {@code key}, replacing what was there. */
+    void put(byte[] key, SiblingSet value);
+
+    /** Forgets {@code key} entirely (no tombstone is kept: callers decide when that is safe). */
+    void remove(byte[] key);
+
+    /** Entries with {@code from <= key < to} in key order; {@code to == null} means to the end. */
+    EngineCursor range(byte[] from, byte[] to);
+
+    /** Makes everything written so far durable (SAVE, SHUTDOWN). */
+    void sync();
+
+    /** Number of keys held, exact or estimated; cheap to call. */
+    long approximateSize();
+
+    @Override
+    void close();
+}
