@@ -162,6 +162,12 @@ public final class SingleNodeCoordinator implements Keyspace {
         return reclaimed;
     }
 
+    @Override
+    public long actorId() {
+        return actor;
+    }
+
+    @Override
     public long expiredKeys() {
         return expiredKeys.get();
     }

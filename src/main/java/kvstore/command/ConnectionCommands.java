@@ -14,8 +14,7 @@ import static kvstore.command.CommandFlag.FAST;
 import static kvstore.command.CommandFlag.LOADING;
 import static kvstore.command.CommandFlag.NOSCRIPT;
 import static kvstore.command.CommandFlag.NO_AUTH;
-import static kvstore.command.CommandFlag.SKIP_MONITOR;
-import static kvstore.command.CommandFlag.SKIP_SLOWLOG;
+import static kvstore.command.CommandFlag.ALLOW_BUSY;
 import static kvstore.command.CommandFlag.STALE;
 
 /** PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET: the connection's own state. */
@@ -30,20 +29,20 @@ final class ConnectionCommands {
     }
 
     void register(CommandTable t) {
-        t.add(CommandSpec.builder("ping", -1, this::ping).flags(FAST, STALE).categories("fast", "connection")
+        t.add(CommandSpec.builder("ping", -1, this::ping).flags(FAST).categories("fast", "connection")
                 .group("connection").doc("Returns the server's liveliness response.", "1.0.0").build());
         t.add(CommandSpec.builder("echo", 2, (s, a) -> new BulkReply(a[1])).flags(FAST, LOADING, STALE)
                 .categories("fast", "connection").group("connection").doc("Returns the given string.", "1.0.0").build());
-        t.add(CommandSpec.builder("quit", -1, this::quit).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH)
+        t.add(CommandSpec.builder("quit", -1, this::quit).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
                 .categories("fast", "connection").group("connection").doc("Closes the connection.", "1.0.0").build());
         t.add(CommandSpec.builder("select", 2, this::select).flags(LOADING, STALE, FAST)
                 .categories("fast", "connection").group("connection").doc("Changes the selected database.", "1.0.0").build());
-        t.add(CommandSpec.builder("auth", -2, this::auth).flags(NOSCRIPT, LOADING, STALE, SKIP_MONITOR, SKIP_SLOWLOG, FAST, NO_AUTH)
+        t.add(CommandSpec.builder("auth", -2, this::auth).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
                 .categories("fast", "connection").group("connection").doc("Authenticates the connection.", "1.0.0").build());
-        t.add(CommandSpec.builder("hello", -1, this::hello).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH)
+        t.add(CommandSpec.builder("hello", -1, this::hello).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
                 .categories("fast", "connection").group("connection")
                 .doc("Handshakes with the Redis server.", "6.0.0").build());
-        t.add(CommandSpec.builder("reset", 1, this::reset).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH)
+        t.add(CommandSpec.builder("reset", 1, this::reset).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
                 .categories("fast", "connection").group("connection").doc("Resets the connection.", "6.2.0").build());
     }
 

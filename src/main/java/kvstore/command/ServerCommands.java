@@ -1,9 +1,13 @@
 package kvstore.command;
 
+import kvstore.resp.ArrayReply;
+import kvstore.resp.BulkReply;
+import kvstore.resp.ErrorReply;
 import kvstore.resp.IntegerReply;
 import kvstore.resp.Reply;
 import kvstore.resp.SimpleReply;
 
+import static kvstore.command.CommandFlag.ADMIN;
 import static kvstore.command.CommandFlag.FAST;
 import static kvstore.command.CommandFlag.LOADING;
 import static kvstore.command.CommandFlag.NOSCRIPT;
@@ -11,8 +15,17 @@ import static kvstore.command.CommandFlag.READONLY;
 import static kvstore.command.CommandFlag.STALE;
 import static kvstore.command.CommandFlag.WRITE;
 
-/** Server-wide commands: DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN and the rest of Redis's server group. */
+/**
+ * Server-wide commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR,
+ * and registration of the bigger ones (CLIENT, CONFIG, INFO, COMMAND, DEBUG, SLOWLOG).
+ *
+ * <p>The engine is in memory: SAVE and BGSAVE make acknowledged writes durable through
+ * {@code keyspace.sync()} (which for the memory engine has nothing to write) and record the time,
+ * so LASTSAVE and INFO persistence report what happened; no RDB file is produced.
+ */
 final class ServerCommands {
+    private static final SimpleReply BGSAVE_STARTED = new SimpleReply("Background saving started");
+
     private final CommandContext ctx;
 
     ServerCommands(CommandContext ctx) {
@@ -27,25 +40,110 @@ final class ServerCommands {
                 .group("server").doc("Removes all keys from the current database.", "1.0.0").build());
         t.add(CommandSpec.builder("flushall", -1, this::flushall).flags(WRITE).categories("keyspace", "write", "slow", "dangerous")
                 .group("server").doc("Removes all keys from all databases.", "1.0.0").build());
-        t.add(CommandSpec.builder("shutdown", -1, this::shutdown).flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+        t.add(CommandSpec.builder("shutdown", -1, this::shutdown).flags(ADMIN, NOSCRIPT, LOADING, STALE, CommandFlag.ALLOW_BUSY)
                 .categories("admin", "slow", "dangerous").group("server")
                 .doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0").build());
+        t.add(CommandSpec.builder("time", 1, this::time).flags(LOADING, STALE, FAST).categories("fast")
+                .group("server").doc("Returns the server time.", "2.6.0").build());
+        t.add(CommandSpec.builder("lastsave", 1, (s, a) -> IntegerReply.of(ctx.stats().lastSaveSeconds()))
+                .flags(LOADING, STALE, FAST).categories("admin", "fast", "dangerous").group("server")
+                .doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0").build());
+        t.add(CommandSpec.builder("save", 1, this::save).flags(ADMIN, NOSCRIPT).categories("admin", "slow", "dangerous")
+                .group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0").build());
+        t.add(CommandSpec.builder("bgsave", -1, this::bgsave).flags(ADMIN, NOSCRIPT).categories("admin", "slow", "dangerous")
+                .group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0").build());
+        t.add(CommandSpec.builder("monitor", 1, this::monitor).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                .categories("admin", "slow", "dangerous").group("server")
+                .doc("Listens for all requests received by the server in real-time.", "1.0.0").build());
+        new ClientCommand(ctx).register(t);
+        new ConfigCommand(ctx).register(t);
+        new InfoCommand(ctx).register(t);
+        new CommandCommand(ctx).register(t);
+        new DebugCommand(ctx).register(t);
+        new SlowlogCommand(ctx).register(t);
+    }
+
+    /** FLUSHDB/FLUSHALL take nothing, SYNC or ASYNC (both flush at once here). */
+    private static boolean validFlushArgs(byte[][] a) {
+        return a.length == 1 || (a.length == 2 && (Args.is(a[1], "sync") || Args.is(a[1], "async")));
     }
 
     private Reply flushdb(Session s, byte[][] a) {
+        if (!validFlushArgs(a)) {
+            return ErrorReply.SYNTAX;
+        }
         ctx.keyspace().flush(s.db());
         return SimpleReply.OK;
     }
 
     private Reply flushall(Session s, byte[][] a) {
+        if (!validFlushArgs(a)) {
+            return ErrorReply.SYNTAX;
+        }
         for (int db = 0; db < ctx.databases(); db++) {
             ctx.keyspace().flush(db);
         }
         return SimpleReply.OK;
     }
 
-    private Reply shutdown(Session s, byte[][] a) {
+    private Reply time(Session s, byte[][] a) {
+        java.time.Instant now = java.time.Instant.now();
+        return ArrayReply.of(BulkReply.of(now.getEpochSecond()), BulkReply.of(now.getNano() / 1000));
+    }
+
+    private void doSave() {
+        long start = System.currentTimeMillis();
         ctx.keyspace().sync();
+        ctx.stats().saved(System.currentTimeMillis() - start);
+    }
+
+    private Reply save(Session s, byte[][] a) {
+        doSave();
+        return SimpleReply.OK;
+    }
+
+    private Reply bgsave(Session s, byte[][] a) {
+        if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "schedule"))) {
+            return ErrorReply.SYNTAX;
+        }
+        // no save is ever in progress when a command runs, so SCHEDULE saves at once too
+        doSave();
+        return BGSAVE_STARTED;
+    }
+
+    private Reply monitor(Session s, byte[][] a) {
+        s.startMonitoring();
+        return SimpleReply.OK;
+    }
+
+    private Reply shutdown(Session s, byte[][] a) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean abort = false;
+        boolean other = false;
+        for (int i = 1; i < a.length; i++) {
+            if (Args.is(a[i], "nosave")) {
+                nosave = true;
+            } else if (Args.is(a[i], "save")) {
+                save = true;
+            } else if (Args.is(a[i], "now") || Args.is(a[i], "force")) {
+                other = true;
+            } else if (Args.is(a[i], "abort")) {
+                abort = true;
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+        }
+        if ((abort && (nosave || save || other)) || (nosave && save)) {
+            return ErrorReply.SYNTAX;
+        }
+        if (abort) {
+            // SHUTDOWN here never waits (no replicas to catch up), so none is ever in progress
+            return ErrorReply.err("No shutdown in progress.");
+        }
+        if (!nosave) {
+            doSave();
+        }
         ctx.server().shutdown();
         s.closeAfterReply();
         return Reply.NONE;

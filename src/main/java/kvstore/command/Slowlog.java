@@ -15,6 +15,7 @@ public final class Slowlog {
     private long nextId;
 
     public synchronized void add(long micros, byte[][] argv, String address, String clientName, int maxLen) {
+        argv = Redaction.redact(argv);
         List<byte[]> args = new ArrayList<>();
         int shown = Math.min(argv.length, 32);
         for (int i = 0; i < shown; i++) {

@@ -97,6 +97,47 @@ public final class Config {
         }
     }
 
+    /**
+     * Sets several settings at run time as one change (CONFIG SET with several pairs): every value is
+     * checked first, and none is stored if any is refused. Names must already be known and mutable.
+     * A refused value throws with Redis's reason and the index of its pair.
+     */
+    public synchronized void setAll(List<String> names, List<String> raws) throws SetException {
+        List<String> normal = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            Setting s = setting(names.get(i));
+            try {
+                normal.add(s.normalise(raws.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new SetException(i, e.getMessage());
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Setting s = setting(names.get(i));
+            values.put(s.name(), normal.get(i));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Setting s = setting(names.get(i));
+            for (Consumer<String> l : listeners.getOrDefault(s.name(), List.of())) {
+                l.accept(normal.get(i));
+            }
+        }
+    }
+
+    /** A refused value in {@link #setAll}: which pair, and why. */
+    public static final class SetException extends Exception {
+        private final int index;
+
+        SetException(int index, String reason) {
+            super(reason);
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+
     /** Calls {@code listener} with the new normal form whenever {@code name} changes. */
     public void onChange(String name, Consumer<String> listener) {
         listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(listener);

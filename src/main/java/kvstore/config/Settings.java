@@ -32,15 +32,15 @@ final class Settings {
                 Setting.integer("proto-max-multibulk-len", Integer.MAX_VALUE, 1, Integer.MAX_VALUE, true),
                 // keyspace
                 Setting.integer("databases", 16, 1, 256, false),
-                Setting.integer("hz", 10, 1, 500, true),
+                Setting.checked("hz", "10", true, Settings::hz),
                 Setting.bool("active-expire", true, true),
                 // persistence
                 Setting.string("dir", "./data", false),
                 Setting.bool("appendonly", true, false),
-                Setting.oneOf("appendfsync", "everysec", List.of("always", "everysec", "no"), true),
+                Setting.oneOf("appendfsync", "everysec", List.of("everysec", "always", "no"), true),
                 Setting.checked("save", "3600 1 300 100 60 10000", true, Settings::saveParams),
                 // logging and introspection
-                Setting.oneOf("loglevel", "notice", List.of("debug", "verbose", "notice", "warning", "nothing"), true),
+                Setting.oneOf("loglevel", "notice", List.of("debug", "verbose", "notice", "warning"), true),
                 Setting.string("logfile", "", false),
                 Setting.bool("daemonize", false, false),
                 Setting.string("pidfile", "", false),
@@ -48,11 +48,26 @@ final class Settings {
                 Setting.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
                 Setting.bool("latency-tracking", true, true),
                 Setting.checked("latency-tracking-info-percentiles", "50 99 99.9", true, Settings::percentiles),
+                Setting.oneOf("enable-debug-command", "no", List.of("no", "yes", "local"), false),
                 // node identity
                 Setting.string("node-name", "", false))) {
             m.put(s.name(), s);
         }
         return m;
+    }
+
+    /** Redis clamps hz into 1..500 instead of refusing it. */
+    private static String hz(String v) {
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument couldn't be parsed into an integer");
+        }
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("argument must be between 0 and 2147483647 inclusive");
+        }
+        return Long.toString(Math.max(1, Math.min(500, n)));
     }
 
     private static String bindList(String v) {
@@ -88,12 +103,13 @@ final class Settings {
             try {
                 d = Double.parseDouble(p);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("latency-tracking-info-percentiles: Invalid percentile value");
+                throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
             }
-            if (d < 0 || d > 100) {
-                throw new IllegalArgumentException("latency-tracking-info-percentiles: Percentile values must be between 0 and 100");
+            if (d < 0 || d > 100 || Double.isNaN(d)) {
+                throw new IllegalArgumentException("latency-tracking-info-percentiles parameters should sit between [0.0, 100.0]");
             }
-            sb.append(sb.length() == 0 ? "" : " ").append(p);
+            String norm = new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%f", d)).stripTrailingZeros().toPlainString();
+            sb.append(sb.length() == 0 ? "" : " ").append(norm);
         }
         return sb.toString();
     }

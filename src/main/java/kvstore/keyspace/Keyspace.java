@@ -55,6 +55,16 @@ public interface Keyspace {
     /** Turns background reclaiming of expired keys on or off (DEBUG SET-ACTIVE-EXPIRE). */
     void setActiveExpire(boolean enabled);
 
+    /** Keys removed because they expired, since start (INFO stats expired_keys). */
+    default long expiredKeys() {
+        return 0;
+    }
+
+    /** This node's actor id in version vectors (INFO kvstore). */
+    default long actorId() {
+        return 0;
+    }
+
     /** The keys returned by one scan step and the cursor to continue from. */
     record ScanPage(long cursor, List<byte[]> keys) {
     }

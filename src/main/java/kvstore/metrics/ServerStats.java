@@ -18,6 +18,10 @@ public final class ServerStats {
     private final LongAdder netOutputBytes = new LongAdder();
     private final LongAdder errorReplies = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
+    private final LongAdder dirty = new LongAdder();
+    private volatile long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private volatile long saves;
+    private volatile long lastSaveMillisTaken = -1;
     private final RateSampler opsRate = new RateSampler();
     private final RateSampler inputRate = new RateSampler();
     private final RateSampler outputRate = new RateSampler();
@@ -96,6 +100,37 @@ public final class ServerStats {
 
     public ConcurrentHashMap<String, LongAdder> errorsByCode() {
         return errorsByCode;
+    }
+
+    /** Counts one write command (INFO's rdb_changes_since_last_save counts write commands since the last save). */
+    public void dirty() {
+        dirty.increment();
+    }
+
+    public long changesSinceLastSave() {
+        return dirty.sum();
+    }
+
+    /** Records a completed SAVE/BGSAVE that took {@code millis}. */
+    public synchronized void saved(long millis) {
+        dirty.reset();
+        lastSaveSeconds = System.currentTimeMillis() / 1000;
+        lastSaveMillisTaken = millis;
+        saves++;
+    }
+
+    /** Unix time of the last save, or of start-up when there was none (as Redis's LASTSAVE). */
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    public long saves() {
+        return saves;
+    }
+
+    /** Seconds the last save took, -1 if there was none. */
+    public long lastSaveSecondsTaken() {
+        return lastSaveMillisTaken < 0 ? -1 : lastSaveMillisTaken / 1000;
     }
 
     /** Takes one sample of each rate; call about every 100 ms. */

@@ -33,6 +33,11 @@ final class ClientConnection implements Session {
     private volatile boolean monitor;
     private volatile boolean closeAfterReply;
 
+    /** The request to show the monitors once it has run; set only while someone monitors. */
+    byte[][] monitorArgv;
+    /** True while this connection is in the registry's monitor list. */
+    boolean registeredMonitor;
+
     /** Replies accumulated during one read burst, flushed when the burst ends. */
     ByteBuf pending;
 
@@ -157,8 +162,12 @@ final class ClientConnection implements Session {
         db = 0;
         protocol = 2;
         name = null;
-        authenticatedFlag = false;
+        authenticatedFlag = config.get("requirepass").isEmpty();
         monitor = false;
+    }
+
+    kvstore.command.ServerControl.Client snapshot() {
+        return new kvstore.command.ServerControl.Client(id, address, localAddress, createdMillis, info());
     }
 
     /** The CLIENT LIST / CLIENT INFO line of this connection, as Redis 7 formats it. */

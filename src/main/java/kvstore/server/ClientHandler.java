@@ -41,8 +41,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof byte[][] argv) {
             Reply reply = dispatcher.dispatch(client, argv);
             write(ctx, reply);
-            if (client.isMonitor()) {
-                registry.addMonitor(client);
+            if (client.monitorArgv != null) {
+                MonitorLine.feed(registry, client, client.monitorArgv);
+                client.monitorArgv = null;
+            }
+            if (client.isMonitor() != client.registeredMonitor) {
+                client.registeredMonitor = client.isMonitor();
+                if (client.registeredMonitor) {
+                    registry.addMonitor(client);
+                } else {
+                    registry.removeMonitor(client);
+                }
             }
         } else if (msg instanceof ProtocolError e) {
             write(ctx, ErrorReply.err(e.message()));

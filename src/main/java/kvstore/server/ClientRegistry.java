@@ -43,6 +43,10 @@ final class ClientRegistry {
         }
     }
 
+    void removeMonitor(ClientConnection c) {
+        monitors.remove(c);
+    }
+
     List<ClientConnection> monitors() {
         return monitors;
     }

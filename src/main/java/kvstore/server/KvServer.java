@@ -64,6 +64,7 @@ public final class KvServer implements ServerControl, CommandListener {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private int boundPort;
+    private volatile String transport = "nio";
 
     /** {@code onShutdown} runs (on its own thread) when a client asks for SHUTDOWN. */
     public KvServer(Config config, CommandDispatcher dispatcher, ServerStats stats, Runnable onShutdown) {
@@ -77,6 +78,7 @@ public final class KvServer implements ServerControl, CommandListener {
 
     public void start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
+        transport = epoll ? "epoll" : "nio";
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -136,6 +138,8 @@ public final class KvServer implements ServerControl, CommandListener {
         registry.add(client);
         ch.pipeline().addLast("decoder", new RespRequestDecoder(limits, client, stats));
         ch.pipeline().addLast("handler", new ClientHandler(client, dispatcher, registry, stats));
+        // Redis gives a new connection the default user's state now: authenticated if no password is set
+        client.setAuthenticated(config.get("requirepass").isEmpty());
     }
 
     private static boolean isLoopback(SocketChannel ch) {
@@ -169,12 +173,18 @@ public final class KvServer implements ServerControl, CommandListener {
     }
 
     @Override
-    public List<String> clientList() {
-        List<String> lines = new ArrayList<>();
+    public List<Client> clients() {
+        List<Client> out = new ArrayList<>();
         for (ClientConnection c : registry.all()) {
-            lines.add(c.info());
+            out.add(c.snapshot());
         }
-        return lines;
+        return out;
+    }
+
+    @Override
+    public Client client(long id) {
+        ClientConnection c = registry.get(id);
+        return c == null ? null : c.snapshot();
     }
 
     @Override
@@ -183,25 +193,16 @@ public final class KvServer implements ServerControl, CommandListener {
     }
 
     @Override
-    public boolean killClient(long id) {
+    public boolean killClient(long id, Session current) {
         ClientConnection c = registry.get(id);
         if (c == null) {
             return false;
         }
         c.closeAfterReply();
-        c.channel().eventLoop().execute(() -> c.channel().close());
-        return true;
-    }
-
-    @Override
-    public List<Long> clientsWithAddress(String address) {
-        List<Long> ids = new ArrayList<>();
-        for (ClientConnection c : registry.all()) {
-            if (c.address().equals(address)) {
-                ids.add(c.id());
-            }
+        if (c != current) {
+            c.channel().eventLoop().execute(() -> c.channel().close());
         }
-        return ids;
+        return true;
     }
 
     @Override
@@ -211,15 +212,33 @@ public final class KvServer implements ServerControl, CommandListener {
     }
 
     @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public int ioThreads() {
+        return config.getInt("io-threads");
+    }
+
+    @Override
+    public int monitors() {
+        return registry.monitors().size();
+    }
+
+    /**
+     * Notes a command for the monitors (fed after it runs, as Redis does, so the db and redactions
+     * are those after execution) and counts writes for INFO persistence.
+     */
+    @Override
     public void beforeCommand(Session session, CommandSpec spec, byte[][] argv) {
-        List<ClientConnection> monitors = registry.monitors();
-        if (monitors.isEmpty() || spec.has(CommandFlag.SKIP_MONITOR) || spec.has(CommandFlag.ADMIN)) {
+        if (spec.has(CommandFlag.WRITE)) {
+            stats.dirty();
+        }
+        if (registry.monitors().isEmpty() || spec.has(CommandFlag.SKIP_MONITOR) || spec.has(CommandFlag.ADMIN)) {
             return;
         }
-        String line = MonitorLine.format(session.db(), session.address(), argv);
-        for (ClientConnection m : monitors) {
-            m.channel().writeAndFlush(Unpooled.wrappedBuffer(Resp.latin1(line)));
-        }
+        ((ClientConnection) session).monitorArgv = argv;
     }
 
     /** Closes the listening sockets and all connections and stops the event loops. */

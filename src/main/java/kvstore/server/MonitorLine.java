@@ -1,10 +1,21 @@
 package kvstore.server;
 
+import io.netty.buffer.Unpooled;
+import kvstore.resp.Resp;
+
 import java.time.Instant;
 
 /** Formats what MONITOR shows for one command: +1339518083.107412 [0 127.0.0.1:60866] "keys" "*". */
 final class MonitorLine {
     private MonitorLine() {
+    }
+
+    /** Sends one executed command to every monitor, with secrets redacted as Redis redacts them. */
+    static void feed(ClientRegistry registry, ClientConnection client, byte[][] argv) {
+        String line = format(client.db(), client.address(), kvstore.command.Redaction.redact(argv));
+        for (ClientConnection m : registry.monitors()) {
+            m.channel().writeAndFlush(Unpooled.wrappedBuffer(Resp.latin1(line)));
+        }
     }
 
     static String format(int db, String address, byte[][] argv) {
