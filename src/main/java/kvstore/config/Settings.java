@@ -106,7 +106,7 @@ final class Settings {
                 throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
             }
             if (d < 0 || d > 100 || Double.isNaN(d)) {
-                throw new IllegalArgumentException("latency-tracking-info-percentiles parameters should sit between [0.0, 100.0]");
+                throw new IllegalArgumentException("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
             }
             String norm = new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%f", d)).stripTrailingZeros().toPlainString();
             sb.append(sb.length() == 0 ? "" : " ").append(norm);
