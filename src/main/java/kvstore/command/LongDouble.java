@@ -32,6 +32,16 @@ public final class LongDouble {
     private final int exponent;
 
     private LongDouble(boolean negative, BigInteger mantissa, int exponent) {
+        // canonical form (odd mantissa, zero with exponent 0) so that equal values are equal objects
+        if (mantissa != null) {
+            int zeros = mantissa.signum() == 0 ? 0 : mantissa.getLowestSetBit();
+            if (zeros > 0) {
+                mantissa = mantissa.shiftRight(zeros);
+                exponent += zeros;
+            } else if (mantissa.signum() == 0) {
+                exponent = 0;
+            }
+        }
         this.negative = negative;
         this.mantissa = mantissa;
         this.exponent = exponent;
