@@ -164,8 +164,10 @@ final class StringCommands {
                 return ErrorReply.WRONGTYPE;
             }
             getReply = old == null ? NullReply.BULK : new BulkReply(old.value());
-        } else {
+        } else if (o.nx() || o.xx() || o.keepTtl()) {
             old = ks.get(db, key);
+        } else {
+            old = null; // a plain SET does not look at what it replaces
         }
         if ((o.nx() && old != null) || (o.xx() && old == null)) {
             return getReply != null ? getReply : abortReply;

@@ -119,7 +119,7 @@ class ClientsIT {
     void redisBenchmarkRunsWithoutErrors() throws Exception {
         String port = Integer.toString(server.port());
         for (String pipeline : new String[] {"1", "16"}) {
-            String out = run("redis-benchmark", "-p", port, "-t", "ping,set,get", "-n", "20000",
+            String out = run("redis-benchmark", "-p", port, "-t", "ping,set,get,incr,mset", "-n", "20000",
                     "-c", "20", "-P", pipeline, "-r", "1000", "-q", "--csv");
             assertFalse(out.toLowerCase().contains("error"), out);
             Map<String, Boolean> seen = Map.of("SET", out.contains("\"SET\""), "GET", out.contains("\"GET\""));
