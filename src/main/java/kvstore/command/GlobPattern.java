@@ -10,8 +10,14 @@ package kvstore.command;
  * pattern's NUL terminator at the end, which {@link #at} reproduces by answering 0 past the end.
  * Like Redis 7.0, once the part after a '*' has failed against every suffix, earlier stars give up
  * too, so a pattern of many stars cannot take exponential time.
+ *
+ * <p>One deliberate departure: like Redis 7.2.6 and later (the fix for CVE-2024-31228), a match
+ * nested more than {@value #MAX_NESTING} stars deep fails instead of recursing on, so a huge pattern
+ * cannot overflow the thread's stack. Redis 7.0.15 would keep recursing.
  */
 public final class GlobPattern {
+    static final int MAX_NESTING = 1000;
+
     private final byte[] pattern;
     private final boolean matchesAll;
 
@@ -26,7 +32,7 @@ public final class GlobPattern {
     }
 
     public boolean matches(byte[] string) {
-        return matchesAll || match(0, pattern.length, string, 0, string.length, new boolean[1]);
+        return matchesAll || match(0, pattern.length, string, 0, string.length, new boolean[1], 0);
     }
 
     public static boolean matches(byte[] pattern, byte[] string) {
@@ -45,7 +51,10 @@ public final class GlobPattern {
      * p/plen: pattern position and remaining length; s/slen: the same for the string.
      * skipLonger[0] is Redis's skipLongerMatches flag.
      */
-    private boolean match(int p, int plen, byte[] str, int s, int slen, boolean[] skipLonger) {
+    private boolean match(int p, int plen, byte[] str, int s, int slen, boolean[] skipLonger, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return false;
+        }
         while (plen > 0 && slen > 0) {
             switch (at(p)) {
                 case '*': {
@@ -57,7 +66,7 @@ public final class GlobPattern {
                         return true;
                     }
                     while (slen > 0) {
-                        if (match(p + 1, plen - 1, str, s, slen, skipLonger)) {
+                        if (match(p + 1, plen - 1, str, s, slen, skipLonger, nesting + 1)) {
                             return true;
                         }
                         if (skipLonger[0]) {

@@ -138,4 +138,12 @@ class GlobPatternTest {
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(2),
                 () -> assertFalse(GlobPattern.matches(pattern, key)));
     }
+
+    @Test
+    void deeplyNestedPatternsFailInsteadOfOverflowingTheStack() {
+        byte[] pattern = b("a*".repeat(200_000) + "b");
+        byte[] key = b("a".repeat(200_000) + "b");
+        assertFalse(GlobPattern.matches(pattern, key));
+        assertTrue(GlobPattern.matches(b("a*".repeat(500) + "b"), b("a".repeat(600) + "b")));
+    }
 }
