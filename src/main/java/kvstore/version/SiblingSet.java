@@ -40,6 +40,10 @@ public final class SiblingSet {
         if (current == null) {
             return new SiblingSet(clock.with(actor, dot.counter()), List.of(written));
         }
+        if (current.versions.size() == 1 && context.covers(current.versions.get(0).dot())) {
+            // the common case: the writer saw the only version, which the new one replaces
+            return new SiblingSet(clock.merge(context).with(actor, dot.counter()), List.of(written));
+        }
         List<Version> kept = new ArrayList<>(current.versions.size() + 1);
         for (Version v : current.versions) {
             if (!context.covers(v.dot())) {

@@ -59,6 +59,11 @@ public final class RespConnection implements AutoCloseable {
         return in.readAllBytes();
     }
 
+    /** Half-closes the connection: the server sees end of input, and may still reply. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     public InputStream input() {
         return in;
     }
