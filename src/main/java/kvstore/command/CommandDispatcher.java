@@ -21,12 +21,19 @@ public final class CommandDispatcher {
     private final CommandContext context;
     private final KeyLocks locks;
     private volatile CommandListener listener;
+    private volatile long slowlogThresholdMicros;
+    private volatile int slowlogMaxLen;
 
     public CommandDispatcher(CommandTable table, CommandContext context) {
         this.table = table;
         this.context = context;
         this.locks = context.keyspace().locks();
         context.setTable(table);
+        // read on every command, so kept in fields rather than looked up in the config map
+        slowlogThresholdMicros = context.config().getLong("slowlog-log-slower-than");
+        slowlogMaxLen = context.config().getInt("slowlog-max-len");
+        context.config().onChange("slowlog-log-slower-than", v -> slowlogThresholdMicros = Long.parseLong(v));
+        context.config().onChange("slowlog-max-len", v -> slowlogMaxLen = Integer.parseInt(v));
     }
 
     public void setListener(CommandListener listener) {
@@ -70,10 +77,9 @@ public final class CommandDispatcher {
         if (reply instanceof ErrorReply e) {
             context.stats().error(e.text());
         }
-        long slower = context.config().getLong("slowlog-log-slower-than");
+        long slower = slowlogThresholdMicros;
         if (slower >= 0 && nanos / 1000 >= slower && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
-            context.slowlog().add(nanos / 1000, argv, session.address(), session.name(),
-                    context.config().getInt("slowlog-max-len"));
+            context.slowlog().add(nanos / 1000, argv, session.address(), session.name(), slowlogMaxLen);
         }
         return reply;
     }

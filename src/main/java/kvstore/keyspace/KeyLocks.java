@@ -32,6 +32,34 @@ public final class KeyLocks {
         stripes[stripe].unlock();
     }
 
+    /**
+     * Takes stripe {@code extra} as well while the caller already holds the distinct, sorted stripes
+     * {@code held[0..n)} (as the dispatcher takes them), without breaking the global stripe order that
+     * keeps writers deadlock-free: the held stripes above {@code extra} are released, {@code extra} is
+     * taken, and they are taken again in order. Call it before reading anything under the held locks,
+     * since they are briefly let go. Returns false (and takes nothing) if {@code extra} is already held;
+     * otherwise the caller must {@link #unlock} it when done.
+     */
+    public boolean lockAlso(int extra, int[] held, int n) {
+        int above = n;
+        for (int i = 0; i < n; i++) {
+            if (held[i] == extra) {
+                return false;
+            }
+            if (held[i] > extra && above == n) {
+                above = i;
+            }
+        }
+        for (int i = n - 1; i >= above; i--) {
+            stripes[held[i]].unlock();
+        }
+        stripes[extra].lock();
+        for (int i = above; i < n; i++) {
+            stripes[held[i]].lock();
+        }
+        return true;
+    }
+
     /** Sorts and de-duplicates stripe numbers in place; returns how many distinct ones lead the array. */
     public static int normalise(int[] stripeIds, int n) {
         Arrays.sort(stripeIds, 0, n);

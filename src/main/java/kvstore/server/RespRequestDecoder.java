@@ -16,7 +16,9 @@ import java.util.List;
  * Redis's processInputBuffer does: multibulk requests ("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n") and inline
  * ones ("GET k\n"). Limits are checked on the headers, before any payload is buffered, and a
  * violation produces a {@link ProtocolError} with Redis's exact message, after which the rest of the
- * input is discarded. Netty's own Redis codec is not used: it has neither Redis's error messages nor
+ * input is discarded. A header or inline line longer than proto-inline-max-size is refused whether
+ * or not its end has arrived yet, so the outcome does not depend on how the bytes were split into
+ * packets (Redis checks only between its 16 KB reads). Netty's own Redis codec is not used: it has neither Redis's error messages nor
  * its inline quoting rules, and it would build a message object per argument.
  */
 final class RespRequestDecoder extends ByteToMessageDecoder {
@@ -78,7 +80,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     private boolean startMultibulk(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
-        if (cr < 0 || cr + 1 >= in.writerIndex()) {
+        if (cr < 0 || cr + 1 >= in.writerIndex() || cr - start > limits.maxInlineSize) {
             if (in.readableBytes() > limits.maxInlineSize) {
                 fail(out, "Protocol error: too big mbulk count string");
             }
@@ -112,7 +114,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
                 }
                 int start = in.readerIndex();
                 int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
-                if (cr < 0 || cr + 1 >= in.writerIndex()) {
+                if (cr < 0 || cr + 1 >= in.writerIndex() || cr - start > limits.maxInlineSize) {
                     if (in.readableBytes() > limits.maxInlineSize) {
                         fail(out, "Protocol error: too big bulk count string");
                     }
@@ -156,7 +158,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     private boolean inline(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
-        if (lf < 0) {
+        if (lf < 0 || lf - start > limits.maxInlineSize) {
             if (in.readableBytes() > limits.maxInlineSize) {
                 fail(out, "Protocol error: too big inline request");
             }

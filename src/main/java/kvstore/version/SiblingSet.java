@@ -1,6 +1,8 @@
 package kvstore.version;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -12,12 +14,22 @@ import java.util.List;
  * covers its dot and the other side no longer holds it.
  */
 public final class SiblingSet {
+    private static final Comparator<Version> BY_DOT = (a, b) -> a.actor() != b.actor()
+            ? Long.compare(a.actor(), b.actor()) : Long.compare(a.counter(), b.counter());
+
     private final VersionVector clock;
-    private final List<Version> versions;
+    private final Version[] versions;
 
     public SiblingSet(VersionVector clock, List<Version> versions) {
+        this(clock, versions.toArray(new Version[0]));
+    }
+
+    private SiblingSet(VersionVector clock, Version[] versions) {
+        if (versions.length == 0) {
+            throw new IllegalArgumentException("a sibling set holds at least one version");
+        }
         this.clock = clock;
-        this.versions = List.copyOf(versions);
+        this.versions = versions;
     }
 
     public VersionVector clock() {
@@ -25,7 +37,11 @@ public final class SiblingSet {
     }
 
     public List<Version> versions() {
-        return versions;
+        return List.of(versions);
+    }
+
+    public int size() {
+        return versions.length;
     }
 
     /**
@@ -35,47 +51,68 @@ public final class SiblingSet {
     public static SiblingSet write(SiblingSet current, VersionVector context, long actor, long timestamp,
                                    long expireAt, byte type, byte[] value) {
         VersionVector clock = current == null ? VersionVector.EMPTY : current.clock;
-        Dot dot = new Dot(actor, clock.get(actor) + 1);
-        Version written = new Version(dot, timestamp, expireAt, type, value);
+        long counter = clock.get(actor) + 1;
+        Version written = new Version(actor, counter, timestamp, expireAt, type, value);
         if (current == null) {
-            return new SiblingSet(clock.with(actor, dot.counter()), List.of(written));
+            return new SiblingSet(clock.with(actor, counter), new Version[] {written});
         }
-        List<Version> kept = new ArrayList<>(current.versions.size() + 1);
+        VersionVector next = clock.merge(context).with(actor, counter);
+        if (current.versions.length == 1) {
+            Version only = current.versions[0];
+            // the common case: the writer saw the only version, which the new one replaces
+            return context.covers(only.actor(), only.counter())
+                    ? new SiblingSet(next, new Version[] {written})
+                    : new SiblingSet(next, new Version[] {only, written});
+        }
+        List<Version> kept = new ArrayList<>(current.versions.length + 1);
         for (Version v : current.versions) {
-            if (!context.covers(v.dot())) {
+            if (!context.covers(v.actor(), v.counter())) {
                 kept.add(v);
             }
         }
         kept.add(written);
-        return new SiblingSet(clock.merge(context).with(actor, dot.counter()), kept);
+        return new SiblingSet(next, kept.toArray(new Version[0]));
     }
 
     /** Combines two replicas' sets of one key; commutative, associative and idempotent. */
     public SiblingSet merge(SiblingSet other) {
-        List<Version> kept = new ArrayList<>(versions.size() + other.versions.size());
+        List<Version> kept = new ArrayList<>(versions.length + other.versions.length);
         for (Version v : versions) {
-            if (!other.clock.covers(v.dot()) || other.contains(v.dot())) {
+            if (!other.clock.covers(v.actor(), v.counter()) || other.contains(v)) {
                 kept.add(v);
             }
         }
         for (Version v : other.versions) {
-            if (!clock.covers(v.dot()) && !contains(kept, v.dot())) {
+            if (!clock.covers(v.actor(), v.counter()) && !contains(kept, v)) {
                 kept.add(v);
             }
         }
-        kept.sort((a, b) -> a.dot().actor() != b.dot().actor()
-                ? Long.compare(a.dot().actor(), b.dot().actor())
-                : Long.compare(a.dot().counter(), b.dot().counter()));
-        return new SiblingSet(clock.merge(other.clock), kept);
+        Version[] merged = kept.toArray(new Version[0]);
+        Arrays.sort(merged, BY_DOT);
+        return new SiblingSet(clock.merge(other.clock), merged);
     }
 
     public boolean contains(Dot dot) {
-        return contains(versions, dot);
+        for (Version v : versions) {
+            if (v.hasDot(dot.actor(), dot.counter())) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static boolean contains(List<Version> vs, Dot dot) {
+    private boolean contains(Version x) {
+        for (Version v : versions) {
+            if (v.hasDot(x.actor(), x.counter())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(List<Version> vs, Version x) {
         for (Version v : vs) {
-            if (v.dot().equals(dot)) {
+            if (v.hasDot(x.actor(), x.counter())) {
                 return true;
             }
         }
@@ -84,10 +121,10 @@ public final class SiblingSet {
 
     /** The sibling a plain read returns: the latest (timestamp, actor), the same on every replica. */
     public Version winner() {
-        Version best = versions.get(0);
-        for (int i = 1; i < versions.size(); i++) {
-            if (versions.get(i).winsOver(best)) {
-                best = versions.get(i);
+        Version best = versions[0];
+        for (int i = 1; i < versions.length; i++) {
+            if (versions[i].winsOver(best)) {
+                best = versions[i];
             }
         }
         return best;

@@ -8,14 +8,21 @@ package kvstore.version;
 public final class Version {
     public static final long NO_EXPIRY = 0;
 
-    private final Dot dot;
+    private final long actor;
+    private final long counter;
     private final long timestamp;
     private final long expireAt;
     private final byte type;
     private final byte[] value;
 
     public Version(Dot dot, long timestamp, long expireAt, byte type, byte[] value) {
-        this.dot = dot;
+        this(dot.actor(), dot.counter(), timestamp, expireAt, type, value);
+    }
+
+    /** The dot is kept as two fields rather than a {@link Dot} object: one object less per stored key. */
+    public Version(long actor, long counter, long timestamp, long expireAt, byte type, byte[] value) {
+        this.actor = actor;
+        this.counter = counter;
         this.timestamp = timestamp;
         this.expireAt = expireAt;
         this.type = type;
@@ -23,7 +30,19 @@ public final class Version {
     }
 
     public Dot dot() {
-        return dot;
+        return new Dot(actor, counter);
+    }
+
+    public long actor() {
+        return actor;
+    }
+
+    public long counter() {
+        return counter;
+    }
+
+    public boolean hasDot(long dotActor, long dotCounter) {
+        return actor == dotActor && counter == dotCounter;
     }
 
     public long timestamp() {
@@ -56,9 +75,9 @@ public final class Version {
         if (timestamp != other.timestamp) {
             return timestamp > other.timestamp;
         }
-        if (dot.actor() != other.dot.actor()) {
-            return dot.actor() > other.dot.actor();
+        if (actor != other.actor) {
+            return actor > other.actor;
         }
-        return dot.counter() > other.dot.counter();
+        return counter > other.counter;
     }
 }

@@ -1,0 +1,75 @@
+package kvstore.compat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real redis-server (Debian's, from the PATH) on a free loopback port: the reference the
+ * differential suite compares kvstore against. Persistence is off; it lives in a temp dir.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private RedisServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("redis-ref");
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        cmd.addAll(List.of(extraArgs));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "redis.log")).start();
+        } catch (IOException e) {
+            throw new IOException("redis-server is not on the PATH; install Debian's redis-server and redis-tools", e);
+        }
+        RedisServerProcess server = new RedisServerProcess(p, port);
+        server.awaitReady();
+        return server;
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue());
+            }
+            try (RespConnection c = new RespConnection(port)) {
+                if (c.call("PING").toString().equals("+PONG\\r\\n")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("redis-server did not answer PING within 10 s", last);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}

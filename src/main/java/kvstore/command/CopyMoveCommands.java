@@ -1,0 +1,165 @@
+package kvstore.command;
+
+import kvstore.keyspace.Entry;
+import kvstore.keyspace.KeyLocks;
+import kvstore.keyspace.Keyspace;
+import kvstore.resp.ErrorReply;
+import kvstore.resp.IntegerReply;
+import kvstore.resp.Reply;
+import kvstore.resp.SimpleReply;
+
+import java.util.Arrays;
+
+import static kvstore.command.CommandFlag.DENYOOM;
+import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.WRITE;
+
+/**
+ * RENAME, RENAMENX, COPY and MOVE (Redis db.c). The value moves with its type and expiry.
+ *
+ * <p>The dispatcher locks the command's keys in the current database only. MOVE and COPY ... DB n
+ * also write a key of another database, so they take that key's stripe themselves with
+ * {@link KeyLocks#lockAlso}, which keeps the global stripe order (two MOVEs in opposite directions
+ * cannot deadlock) and is done before anything is read.
+ */
+final class CopyMoveCommands {
+    private static final ErrorReply SAME_OBJECT = ErrorReply.err("source and destination objects are the same");
+
+    private static final ErrorReply INT_RANGE =
+            ErrorReply.err("value is out of range, value must between -2147483648 and 2147483647");
+    private static final long BAD_INT = Long.MIN_VALUE;
+
+    private final CommandContext ctx;
+    private final Keyspace ks;
+
+    CopyMoveCommands(CommandContext ctx) {
+        this.ctx = ctx;
+        this.ks = ctx.keyspace();
+    }
+
+    void register(CommandTable t) {
+        t.add(CommandSpec.builder("rename", 3, (s, a) -> rename(s, a, false)).flags(WRITE).keys(1, 2, 1)
+                .categories("keyspace", "write", "slow").doc("Rename a key", "1.0.0").build());
+        t.add(CommandSpec.builder("renamenx", 3, (s, a) -> rename(s, a, true)).flags(WRITE, FAST).keys(1, 2, 1)
+                .categories("keyspace", "write", "fast").doc("Rename a key, only if the new key does not exist", "1.0.0")
+                .build());
+        t.add(CommandSpec.builder("copy", -3, this::copy).flags(WRITE, DENYOOM).keys(1, 2, 1)
+                .categories("keyspace", "write", "slow").doc("Copy a key", "6.2.0").build());
+        t.add(CommandSpec.builder("move", 3, this::move).flags(WRITE, FAST).keys(1, 1, 1)
+                .categories("keyspace", "write", "fast").doc("Move a key to another database", "1.0.0").build());
+    }
+
+    private Reply rename(Session s, byte[][] a, boolean nx) {
+        int db = s.db();
+        Entry e = ks.get(db, a[1]);
+        if (e == null) {
+            return ErrorReply.NO_SUCH_KEY;
+        }
+        if (Arrays.equals(a[1], a[2])) {
+            return nx ? IntegerReply.ZERO : SimpleReply.OK;
+        }
+        if (nx && ks.get(db, a[2]) != null) {
+            return IntegerReply.ZERO;
+        }
+        ks.put(db, a[2], e);
+        ks.delete(db, a[1]);
+        return nx ? IntegerReply.ONE : SimpleReply.OK;
+    }
+
+    private Reply copy(Session s, byte[][] a) {
+        int db = s.db();
+        int dst = db;
+        boolean replace = false;
+        for (int j = 3; j < a.length; j++) {
+            if (Args.is(a[j], "replace")) {
+                replace = true;
+            } else if (Args.is(a[j], "db") && j + 1 < a.length) {
+                long id = intValue(a[j + 1]);
+                if (id == BAD_INT) {
+                    return intError(a[j + 1]);
+                }
+                if (id < 0 || id >= ctx.databases()) {
+                    return ErrorReply.DB_INDEX;
+                }
+                dst = (int) id;
+                j++;
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+        }
+        if (dst == db && Arrays.equals(a[1], a[2])) {
+            return SAME_OBJECT;
+        }
+        boolean extra = dst != db && lockDestination(db, a[2], dst, a[1], a[2]);
+        try {
+            Entry e = ks.get(db, a[1]);
+            if (e == null) {
+                ctx.stats().miss();
+                return IntegerReply.ZERO;
+            }
+            ctx.stats().hit();
+            if (ks.get(dst, a[2]) != null && !replace) {
+                return IntegerReply.ZERO;
+            }
+            // put replaces whatever was there (REPLACE), keeping the source's type and expiry
+            ks.put(dst, a[2], e);
+            return IntegerReply.ONE;
+        } finally {
+            if (extra) {
+                ks.locks().unlock(KeyLocks.stripe(dst, a[2]));
+            }
+        }
+    }
+
+    private Reply move(Session s, byte[][] a) {
+        int db = s.db();
+        long id = intValue(a[2]);
+        if (id == BAD_INT) {
+            return intError(a[2]);
+        }
+        if (id < 0 || id >= ctx.databases()) {
+            return ErrorReply.DB_INDEX;
+        }
+        int dst = (int) id;
+        if (dst == db) {
+            return SAME_OBJECT;
+        }
+        boolean extra = lockDestination(db, a[1], dst, a[1]);
+        try {
+            Entry e = ks.get(db, a[1]);
+            if (e == null || ks.get(dst, a[1]) != null) {
+                return IntegerReply.ZERO;
+            }
+            ks.put(dst, a[1], e);
+            ks.delete(db, a[1]);
+            return IntegerReply.ONE;
+        } finally {
+            if (extra) {
+                ks.locks().unlock(KeyLocks.stripe(dst, a[1]));
+            }
+        }
+    }
+
+    /** Redis's getIntFromObjectOrReply: a string2ll number within the range of a C int. */
+    private static long intValue(byte[] arg) {
+        long v = Args.parseLong(arg);
+        return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? BAD_INT : v;
+    }
+
+    private static ErrorReply intError(byte[] arg) {
+        return Args.isLong(arg) ? INT_RANGE : ErrorReply.NOT_INTEGER;
+    }
+
+    /**
+     * Takes the stripe of {@code key} in {@code dstDb} in addition to the stripes the dispatcher holds
+     * for {@code heldKeys} in {@code db}; true if it was taken (and must be unlocked).
+     */
+    private boolean lockDestination(int db, byte[] key, int dstDb, byte[]... heldKeys) {
+        int[] held = new int[heldKeys.length];
+        for (int i = 0; i < heldKeys.length; i++) {
+            held[i] = KeyLocks.stripe(db, heldKeys[i]);
+        }
+        int n = KeyLocks.normalise(held, held.length);
+        return ks.locks().lockAlso(KeyLocks.stripe(dstDb, key), held, n);
+    }
+}
