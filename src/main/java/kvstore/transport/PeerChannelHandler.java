@@ -102,8 +102,8 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             peerName = h.name();
             peerNonce = h.nonce();
             if (transport.faults().dropped(peerName)) {
-                stage = Stage.FAILED; // partitioned: the peer's dial goes nowhere
-                ctx.close();
+                // partitioned: ignore the peer, whose handshake then times out as over a dead network
+                stage = Stage.FAILED;
                 return;
             }
             ctx.writeAndFlush(Frame.of(FrameType.HANDSHAKE, 0, Handshake.hello(transport.nodeName(), "", nonce)));

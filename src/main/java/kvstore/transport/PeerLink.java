@@ -105,6 +105,7 @@ final class PeerLink implements FrameCodec.Meter {
             return;
         }
         if (transport.faults().dropped(name)) {
+            failures++;
             scheduleRetry(); // partitioned: keep waiting, as a real network would
             return;
         }
@@ -165,6 +166,10 @@ final class PeerLink implements FrameCodec.Meter {
         synchronized (this) {
             boolean preferred = name.compareTo(transport.nodeName()) < 0;
             if (!preferred && (dialing || (active != null && active.dialledByUs && active.isOpen()))) {
+                if (active != null) {
+                    // the peer believes our connection dead; if it is half-open, a probe finds out sooner
+                    active.write(Frame.of(FrameType.PING, 0, Frame.EMPTY));
+                }
                 return false;
             }
             if (removed) {
@@ -211,7 +216,7 @@ final class PeerLink implements FrameCodec.Meter {
             log.debug("Peer {}: {} replaces {}", name, c, old);
             old.close();
         }
-        log.debug("Peer {} connected: {}", name, c);
+        log.info("Connected to peer {}: {}", name, c);
         for (Waiter w : ready) {
             w.ready(c);
         }
@@ -226,7 +231,9 @@ final class PeerLink implements FrameCodec.Meter {
             }
             active = null;
             lastError = reason == null ? "connection lost" : reason;
-            log.info("Connection to peer {} lost{}", name, reason == null ? "" : ": " + reason);
+            if (transport.running() && !removed) {
+                log.info("Connection to peer {} lost{}", name, reason == null ? "" : ": " + reason);
+            }
             if (address == null && !removed) {
                 transport.forget(this);
                 return;
