@@ -76,8 +76,9 @@ final class PeerLink implements FrameCodec.Meter {
             c = active;
             if (removed) {
                 fail = new PeerUnavailableException(name, "not a peer of this node");
-            } else if (c == null) {
-                if (dialFailure != null) {
+            } else if (c == null || !c.isOpen()) {
+                // with a connection that just closed, wait for the reconnect its close schedules
+                if (c == null && dialFailure != null) {
                     fail = unreachable(dialFailure);
                 } else {
                     waiters.add(w);
