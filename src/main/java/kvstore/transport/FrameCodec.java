@@ -59,6 +59,7 @@ final class FrameCodec extends ChannelDuplexHandler {
     private volatile long limit = HANDSHAKE_LIMIT;
     private volatile Meter meter;
     private volatile long lastReadNanos = System.nanoTime();
+    private volatile long lastWriteNanos = System.nanoTime();
 
     // decoder state, touched only on the channel's event loop
     private FrameType type;
@@ -74,8 +75,14 @@ final class FrameCodec extends ChannelDuplexHandler {
         this.meter = meter;
     }
 
+    /** When bytes last arrived (any bytes, also of a frame still incomplete). */
     long lastReadNanos() {
         return lastReadNanos;
+    }
+
+    /** When a frame was last handed to the socket. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 
     @Override
@@ -179,6 +186,7 @@ final class FrameCodec extends ChannelDuplexHandler {
         if (m != null) {
             m.bytesOut(f.wireSize());
         }
+        lastWriteNanos = System.nanoTime();
         ctx.write(out, promise);
     }
 

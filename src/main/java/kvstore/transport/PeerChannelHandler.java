@@ -182,12 +182,15 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         codec.authenticated(transport.config().maxFrameSize, link);
         long interval = transport.config().pingInterval.toNanos();
         long dead = transport.config().deadAfter.toNanos();
+        // Ping when we have sent nothing for a while, not when we have received nothing: a node busy
+        // receiving a huge frame then still pings the sender, whose own pings would queue behind it.
         pingTimer = ctx.executor().scheduleAtFixedRate(() -> {
-            long idle = System.nanoTime() - codec.lastReadNanos();
-            if (idle > dead) {
-                closeReason = "no traffic for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms";
+            long now = System.nanoTime();
+            long silent = now - codec.lastReadNanos();
+            if (silent > dead) {
+                closeReason = "nothing received for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms";
                 ctx.close();
-            } else if (idle >= interval) {
+            } else if (now - codec.lastWriteNanos() >= interval) {
                 c.write(Frame.of(FrameType.PING, 0, Frame.EMPTY));
             }
         }, interval, interval, TimeUnit.NANOSECONDS);

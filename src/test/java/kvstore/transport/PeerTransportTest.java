@@ -373,7 +373,7 @@ class PeerTransportTest {
                     }
                 }
             }
-            CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(fs.toArray(CompletableFuture<?>[]::new)).get(10, TimeUnit.SECONDS);
             Nodes.await("two channels per node", T, () -> Arrays.stream(names).allMatch(x -> n.get(x).openChannels() == 2));
         }
     }
