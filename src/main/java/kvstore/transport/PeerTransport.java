@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -128,6 +129,8 @@ public final class PeerTransport implements AutoCloseable {
     private void pipeline(Channel ch, PeerLink dialLink) {
         channels.add(ch);
         FrameCodec codec = new FrameCodec();
+        // many small frames written from other threads: coalesce their flushes into fewer syscalls
+        ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("peer", new PeerChannelHandler(this, codec, dialLink));
     }
