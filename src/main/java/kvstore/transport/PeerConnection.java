@@ -2,6 +2,7 @@ package kvstore.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 
 import java.net.InetSocketAddress;
@@ -38,6 +39,17 @@ final class PeerConnection {
         return pending.size();
     }
 
+    /** Bytes written but not yet handed to the socket (frames queued from other threads included). */
+    long queuedBytes() {
+        ChannelOutboundBuffer b = channel.unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
+    /** False while more than the configured maximum is queued for the peer (until half drains). */
+    boolean acceptsMore() {
+        return channel.isWritable();
+    }
+
     ChannelFuture write(Frame f) {
         if (faults.any()) {
             if (faults.dropped(peer)) {
@@ -59,6 +71,10 @@ final class PeerConnection {
         if (closed) {
             // failAll may have run before the put; do its work for this request
             f.completeExceptionally(new PeerUnavailableException(peer, "connection lost"));
+            return;
+        }
+        if (!acceptsMore()) {
+            f.completeExceptionally(new PeerOverloadedException(peer, queuedBytes() + " bytes already queued"));
             return;
         }
         write(new Frame(FrameType.REQUEST, (byte) 0, id, messageType, payload)).addListener(w -> {

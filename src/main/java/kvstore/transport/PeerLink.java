@@ -336,6 +336,6 @@ final class PeerLink implements FrameCodec.Meter {
         PeerConnection c = active;
         boolean up = c != null && c.isOpen();
         return new PeerMetrics(name, address, up, bytesIn.sum(), bytesOut.sum(), c == null ? 0 : c.inFlight(),
-                connections, Math.max(0, connections - 1), lastError);
+                c == null ? 0 : c.queuedBytes(), connections, Math.max(0, connections - 1), lastError);
     }
 }

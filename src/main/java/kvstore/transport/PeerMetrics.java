@@ -10,10 +10,11 @@ import java.net.InetSocketAddress;
  * @param bytesIn          wire bytes received from the peer since this transport started
  * @param bytesOut         wire bytes sent to the peer
  * @param requestsInFlight requests sent to the peer and not yet answered
+ * @param queuedBytes      bytes waiting to be written to the peer
  * @param connections      authenticated connections established so far
  * @param reconnects       connections established after an earlier one was lost
  * @param lastError        why the last dial or connection failed, or null
  */
 public record PeerMetrics(String peer, InetSocketAddress address, boolean connected, long bytesIn, long bytesOut,
-                          int requestsInFlight, long connections, long reconnects, String lastError) {
+                          int requestsInFlight, long queuedBytes, long connections, long reconnects, String lastError) {
 }

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -102,6 +103,8 @@ public final class PeerTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -113,6 +116,8 @@ public final class PeerTransport implements AutoCloseable {
                 .channel(clientType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
         running = true;
         try {
@@ -124,6 +129,11 @@ public final class PeerTransport implements AutoCloseable {
         }
         log.info("Node {} listening for peers on port {} ({})", config.nodeName, port(), epoll ? "epoll" : "nio");
         return this;
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        int high = (int) Math.min(Integer.MAX_VALUE, config.maxQueuedBytes);
+        return new WriteBufferWaterMark(high / 2, high);
     }
 
     private void pipeline(Channel ch, PeerLink dialLink) {
@@ -217,7 +227,11 @@ public final class PeerTransport implements AutoCloseable {
         link.submit(new PeerLink.Waiter() {
             @Override
             public void ready(PeerConnection c) {
-                c.write(new Frame(FrameType.ONE_WAY, (byte) 0, 0, messageType, payload));
+                if (c.acceptsMore()) {
+                    c.write(new Frame(FrameType.ONE_WAY, (byte) 0, 0, messageType, payload));
+                } else {
+                    log.debug("One-way message {} to {} dropped: {} bytes queued", messageType, peer, c.queuedBytes());
+                }
             }
 
             @Override

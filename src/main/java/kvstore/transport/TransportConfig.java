@@ -25,6 +25,7 @@ public final class TransportConfig {
     final Duration reconnectMax;
     final int ioThreads;
     final int blockingThreads;
+    final long maxQueuedBytes;
 
     private TransportConfig(Builder b) {
         this.nodeName = b.nodeName;
@@ -40,6 +41,7 @@ public final class TransportConfig {
         this.reconnectMax = b.reconnectMax;
         this.ioThreads = b.ioThreads;
         this.blockingThreads = b.blockingThreads;
+        this.maxQueuedBytes = b.maxQueuedBytes;
     }
 
     /**
@@ -73,6 +75,7 @@ public final class TransportConfig {
         private Duration reconnectMax = Duration.ofSeconds(2);
         private int ioThreads = 2;
         private int blockingThreads = 8;
+        private long maxQueuedBytes = 1024L * 1024 * 1024;
 
         private Builder(String nodeName, String secret, int port) {
             this.nodeName = Objects.requireNonNull(nodeName);
@@ -135,6 +138,19 @@ public final class TransportConfig {
 
         public Builder blockingThreads(int n) {
             this.blockingThreads = n;
+            return this;
+        }
+
+        /**
+         * Bytes that may wait to be written to one peer; beyond it requests to that peer fail fast
+         * with {@link PeerOverloadedException} (and one-way messages are dropped) until it drains to
+         * half. One frame of any allowed size is always accepted when the queue is below the limit.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 2 || bytes > Integer.MAX_VALUE * 4L) {
+                throw new IllegalArgumentException("max queued bytes out of range");
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 

@@ -37,6 +37,9 @@
  *     50% jitter), forever while the peer is listed; sends made meanwhile wait for the redial.</li>
  * <li>Liveness: a side that has written nothing for {@code ping-interval} sends PING (answered by
  *     PONG); a connection on which nothing has been received for {@code dead-after} is closed.</li>
+ * <li>Backpressure: when more than {@code maxQueuedBytes} (default 1 GB) wait to be written to a
+ *     peer, requests to it fail at once with {@link kvstore.transport.PeerOverloadedException} and
+ *     one-way messages are dropped, until half of it has drained.</li>
  * <li>Frames over the maximum frame size (default 600 MB, room for a 512 MB value) close the
  *     connection with a WARN line; the sender checks its own limit before sending.</li>
  * </ul>
