@@ -73,6 +73,9 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         if (f.type() == FrameType.ERROR) {
             String text = errorText(f.body());
             ErrorCode code = f.body().length > 0 ? ErrorCode.of(f.body()[0]) : ErrorCode.UNKNOWN;
+            if (code == ErrorCode.AUTH_FAILED) {
+                transport.authFailure(ctx.channel().remoteAddress(), peerName, "it rejected our proof");
+            }
             fail(ctx, "refused by peer: " + text, code == ErrorCode.AUTH_FAILED);
             return;
         }
@@ -111,7 +114,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         } else if (stage == Stage.PROOF && f.type() == FrameType.HANDSHAKE_ACK) {
             byte[] expected = Handshake.proof(transport.secret(), 'D', peerName, transport.nodeName(), peerNonce, nonce);
             if (!Handshake.verify(expected, f.body())) {
-                transport.authFailure(ctx.channel().remoteAddress(), peerName, "dialled in with a wrong proof");
+                transport.authFailure(ctx.channel().remoteAddress(), peerName, "it dialled in with a wrong proof");
                 stage = Stage.FAILED;
                 ctx.writeAndFlush(error(ErrorCode.AUTH_FAILED, "authentication failed"))
                         .addListener(ChannelFutureListener.CLOSE);
@@ -153,7 +156,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             byte[] expected = Handshake.proof(transport.secret(), 'A', transport.nodeName(), peerName, nonce, peerNonce);
             if (body.length != 1 + Handshake.PROOF
                     || !Handshake.verify(expected, Arrays.copyOfRange(body, 1, body.length))) {
-                transport.authFailure(ctx.channel().remoteAddress(), peerName, "answered with a wrong proof");
+                transport.authFailure(ctx.channel().remoteAddress(), peerName, "it answered with a wrong proof");
                 fail(ctx, "peer failed authentication", true);
                 return;
             }

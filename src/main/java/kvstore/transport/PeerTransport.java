@@ -345,7 +345,8 @@ public final class PeerTransport implements AutoCloseable {
     void authFailure(SocketAddress from, String peer, String what) {
         String host = from instanceof InetSocketAddress ? ((InetSocketAddress) from).getHostString() : String.valueOf(from);
         if (warned.add(host + "/" + peer)) {
-            log.warn("Peer {} at {} {}: wrong cluster secret? Refusing it", peer, from, what);
+            log.warn("Authentication with peer {} at {} failed: {}; connection refused (same cluster secret?)",
+                    peer, from, what);
         } else {
             log.debug("Peer {} at {} {}", peer, from, what);
         }
