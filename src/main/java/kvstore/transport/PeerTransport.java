@@ -183,6 +183,11 @@ public final class PeerTransport implements AutoCloseable {
         handlers.put(messageType, handler);
     }
 
+    /**
+     * Sends a request to {@code peer}, dialling it first if needed, and completes with the bytes its
+     * handler for {@code messageType} returned. The payload array is sent without copying: do not
+     * change it afterwards. See the class comment for how it fails.
+     */
     public CompletableFuture<byte[]> request(String peer, int messageType, byte[] payload, Duration timeout) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         if (payload.length > config.maxFrameSize - FrameCodec.HEADER_AFTER_LENGTH - 4) {
@@ -216,7 +221,10 @@ public final class PeerTransport implements AutoCloseable {
         return f;
     }
 
-    /** Sends a one-way message, best effort: it is dropped when the peer cannot be reached. */
+    /**
+     * Sends a one-way message, best effort: it is dropped when the peer cannot be reached, is
+     * overloaded, or the connection is lost before it is written. The payload is not copied.
+     */
     public void send(String peer, int messageType, byte[] payload) {
         PeerLink link = links.get(peer);
         if (link == null || !running || faults.dropped(peer)
