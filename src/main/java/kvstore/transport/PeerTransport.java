@@ -121,10 +121,13 @@ public final class PeerTransport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout.toMillis());
         running = true;
         try {
-            listener = b.bind(new InetSocketAddress(config.bindHost, config.port)).sync().channel();
+            InetSocketAddress at = config.bindHost == null ? new InetSocketAddress(config.port)
+                    : new InetSocketAddress(config.bindHost, config.port);
+            listener = b.bind(at).sync().channel();
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("Could not listen for peers on " + config.bindHost + ":" + config.port
+            throw new IllegalStateException("Could not listen for peers on "
+                    + (config.bindHost == null ? "*" : config.bindHost) + ":" + config.port
                     + ": " + e.getMessage(), e);
         }
         log.info("Node {} listening for peers on port {} ({})", config.nodeName, port(), epoll ? "epoll" : "nio");

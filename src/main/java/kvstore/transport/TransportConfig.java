@@ -65,7 +65,8 @@ public final class TransportConfig {
         private final String nodeName;
         private final byte[] secret;
         private final int port;
-        private String bindHost = "0.0.0.0";
+        /** null: every interface, IPv4 and IPv6. */
+        private String bindHost;
         private long maxFrameSize = DEFAULT_MAX_FRAME;
         private Duration handshakeTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(3);

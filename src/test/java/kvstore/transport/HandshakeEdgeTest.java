@@ -69,6 +69,14 @@ class HandshakeEdgeTest {
     }
 
     @Test
+    void defaultBindListensOnEveryInterface() throws Exception {
+        try (PeerTransport t = new PeerTransport(TransportConfig.builder("x", "s", 0).build()).start();
+             Socket s = new Socket("127.0.0.1", t.port())) {
+            assertTrue(s.isConnected());
+        }
+    }
+
+    @Test
     void reachingTheWrongNodeIsRefused() throws Exception {
         try (Nodes n = new Nodes()) {
             PeerTransport a = n.start("a");
