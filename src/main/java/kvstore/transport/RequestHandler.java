@@ -1,0 +1,37 @@
+package kvstore.transport;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves one message type arriving from peers. {@link #handle} runs on the connection's event loop
+ * unless {@link #mayBlock()} is true, in which case it runs on the transport's blocking executor.
+ * The returned bytes become the RESPONSE; an exception (thrown or in the future) becomes an ERROR
+ * frame with its message. For ONE_WAY messages the result is ignored.
+ */
+public interface RequestHandler {
+    CompletableFuture<byte[]> handle(String peer, byte[] payload);
+
+    default boolean mayBlock() {
+        return false;
+    }
+
+    /** A handler that never blocks. */
+    static RequestHandler nonBlocking(java.util.function.BiFunction<String, byte[], CompletableFuture<byte[]>> f) {
+        return f::apply;
+    }
+
+    /** A handler that may block (disk, locks); it runs off the event loop. */
+    static RequestHandler blocking(java.util.function.BiFunction<String, byte[], byte[]> f) {
+        return new RequestHandler() {
+            @Override
+            public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
+                return CompletableFuture.completedFuture(f.apply(peer, payload));
+            }
+
+            @Override
+            public boolean mayBlock() {
+                return true;
+            }
+        };
+    }
+}
