@@ -1,6 +1,6 @@
 package kvstore;
 
-import kvstore.cluster.SingleNodeCoordinator;
+import kvstore.cluster.ClusterNode;
 import kvstore.command.CommandContext;
 import kvstore.command.CommandDispatcher;
 import kvstore.command.Commands;
@@ -30,7 +30,8 @@ public final class KvNode implements AutoCloseable {
 
     private final Config config;
     private final Engine engine;
-    private final SingleNodeCoordinator coordinator;
+    private final ClusterNode cluster;
+    private final kvstore.keyspace.Keyspace coordinator;
     private final KvServer server;
     private final ScheduledExecutorService background;
 
@@ -39,15 +40,18 @@ public final class KvNode implements AutoCloseable {
         Path dir = Path.of(config.get("dir"));
         Files.createDirectories(dir);
         this.engine = new MemoryEngine();
-        this.coordinator = new SingleNodeCoordinator(engine, new SecureRandom().nextLong() & Long.MAX_VALUE,
-                config.getInt("databases"));
+        // single node or ring member, as cluster-nodes says (see ClusterNode)
+        this.cluster = ClusterNode.create(config, engine, new SecureRandom().nextLong() & Long.MAX_VALUE);
+        this.coordinator = cluster.keyspace();
         coordinator.setActiveExpire(config.getBool("active-expire"));
         config.onChange("active-expire", v -> coordinator.setActiveExpire(v.equals("yes")));
         ServerStats stats = new ServerStats();
         CommandContext ctx = new CommandContext(coordinator, config, stats, new Slowlog());
+        ctx.attachTopology(cluster.topology());
         CommandDispatcher dispatcher = new CommandDispatcher(Commands.create(ctx), ctx);
         this.server = new KvServer(config, dispatcher, stats, onShutdownRequest);
         ctx.attach(server);
+        server.setCommandExecutor(cluster.commandExecutor());
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kvstore-expire");
             t.setDaemon(true);
@@ -56,11 +60,12 @@ public final class KvNode implements AutoCloseable {
     }
 
     public KvNode start() throws InterruptedException {
+        cluster.start();
         server.start();
         long periodMs = Math.max(1, 1000 / config.getInt("hz"));
         background.scheduleWithFixedDelay(() -> {
             try {
-                coordinator.expireCycle(TimeUnit.MILLISECONDS.toNanos(25));
+                cluster.expireCycle(TimeUnit.MILLISECONDS.toNanos(25));
             } catch (RuntimeException e) {
                 log.warn("active expiry cycle failed", e);
             }
@@ -72,6 +77,11 @@ public final class KvNode implements AutoCloseable {
         return server.tcpPort();
     }
 
+    /** This node's cluster parts (keyspace, ring, transport), for tests and tools. */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
     public Config config() {
         return config;
     }
@@ -80,6 +90,7 @@ public final class KvNode implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         server.stop();
+        cluster.close();
         coordinator.sync();
         engine.close();
     }

@@ -12,6 +12,7 @@ public final class CommandContext {
     private final Slowlog slowlog;
     private volatile ServerControl server;
     private volatile CommandTable table;
+    private volatile kvstore.cluster.Topology topology;
 
     public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
         this.keyspace = keyspace;
@@ -42,6 +43,15 @@ public final class CommandContext {
 
     public void attach(ServerControl serverControl) {
         this.server = serverControl;
+    }
+
+    /** The ring this node belongs to (a ring of one on a single node). */
+    public kvstore.cluster.Topology topology() {
+        return topology;
+    }
+
+    public void attachTopology(kvstore.cluster.Topology t) {
+        this.topology = t;
     }
 
     public CommandTable table() {

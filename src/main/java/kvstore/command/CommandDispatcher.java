@@ -20,6 +20,9 @@ public final class CommandDispatcher {
     private final CommandTable table;
     private final CommandContext context;
     private final KeyLocks locks;
+    private final kvstore.keyspace.Keyspace keyspace;
+    /** True on a ring: each command runs in a keyspace scope (quorums, read contexts). */
+    private final boolean scoped;
     private volatile CommandListener listener;
     private volatile long slowlogThresholdMicros;
     private volatile int slowlogMaxLen;
@@ -28,6 +31,8 @@ public final class CommandDispatcher {
         this.table = table;
         this.context = context;
         this.locks = context.keyspace().locks();
+        this.keyspace = context.keyspace();
+        this.scoped = !(keyspace instanceof kvstore.cluster.SingleNodeCoordinator);
         context.setTable(table);
         // read on every command, so kept in fields rather than looked up in the config map
         slowlogThresholdMicros = context.config().getLong("slowlog-log-slower-than");
@@ -93,11 +98,20 @@ public final class CommandDispatcher {
     }
 
     private Reply execute(CommandSpec spec, Session session, byte[][] argv) {
+        if (scoped) {
+            keyspace.beginCommand(session.readQuorum(), session.writeQuorum());
+        }
         try {
             return spec.command().execute(session, argv);
+        } catch (kvstore.keyspace.UnavailableException e) {
+            return new ErrorReply(e.getMessage());
         } catch (RuntimeException e) {
             log.warn("command '{}' failed", spec.name(), e);
             return ErrorReply.err("internal error: " + e);
+        } finally {
+            if (scoped) {
+                keyspace.endCommand();
+            }
         }
     }
 

@@ -74,6 +74,37 @@ final class InfoCommand {
         return VerbatimReply.text(render(wanted));
     }
 
+    /**
+     * Redis's cluster_enabled stays 0 (Redis Cluster's protocol, MOVED and CLUSTER SLOTS, is not
+     * served); the ring_ fields describe kvstore's ring.
+     */
+    private void cluster(StringBuilder sb) {
+        sb.append("# Cluster\r\ncluster_enabled:0\r\n");
+        kvstore.cluster.Topology t = ctx.topology();
+        if (t == null) {
+            return;
+        }
+        kvstore.cluster.Ring ring = t.ring();
+        int up = 0;
+        for (kvstore.cluster.RingMember m : ring.members()) {
+            if (t.state(m.name()).equals("up")) {
+                up++;
+            }
+        }
+        int[] range = ring.slotRange(t.nodeName());
+        sb.append("ring_node_name:").append(t.nodeName()).append("\r\n")
+                .append("ring_nodes:").append(ring.members().size()).append("\r\n")
+                .append("ring_peers_up:").append(up).append("\r\n")
+                .append("ring_rack:").append(ring.member(t.nodeName()).rack()).append("\r\n")
+                .append("ring_slots:").append(range[0]).append('-').append(range[1]).append("\r\n")
+                .append("ring_replication_factor:").append(t.replicationFactor()).append("\r\n")
+                .append("ring_read_quorum:").append(t.defaultReadQuorum()).append("\r\n")
+                .append("ring_write_quorum:").append(t.defaultWriteQuorum()).append("\r\n");
+        for (String f : t.infoFields()) {
+            sb.append(f).append("\r\n");
+        }
+    }
+
     /** The INFO text of the {@code wanted} sections, in Redis's section order. */
     String render(Set<String> wanted) {
         StringBuilder sb = new StringBuilder(4096);
@@ -97,7 +128,7 @@ final class InfoCommand {
                 case "commandstats" -> commandStats(sb);
                 case "errorstats" -> errorStats(sb);
                 case "latencystats" -> latencyStats(sb);
-                case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "cluster" -> cluster(sb);
                 case "keyspace" -> keyspace(sb);
                 case "kvstore" -> kvstore(sb);
                 default -> throw new IllegalStateException(section);

@@ -39,6 +39,21 @@ public interface Session {
     /** Records the command being run, for CLIENT LIST's cmd= field. */
     void setLastCommand(String name);
 
+    /** The read quorum R set by CONSISTENCY for this connection; 0 for the cluster default. */
+    default int readQuorum() {
+        return 0;
+    }
+
+    /** The write quorum W set by CONSISTENCY for this connection; 0 for the cluster default. */
+    default int writeQuorum() {
+        return 0;
+    }
+
+    /** Sets the connection's quorums (0: the cluster default). */
+    default void setQuorums(int r, int w) {
+        throw new UnsupportedOperationException("this session has no quorums");
+    }
+
     /** Resets to a fresh connection's state (RESET): db 0, RESP2, no name, not authenticated if a password is set. */
     void reset();
 }

@@ -122,11 +122,42 @@ final class StringCommands {
     }
 
     private Reply set(Session s, byte[][] a) {
+        if (a.length >= 5 && Args.is(a[a.length - 2], "context")) {
+            return setWithContext(s, a);
+        }
         SetOptions o = SetOptions.parse(a, 3, SetOptions.Command.SET);
         if (o.error() != null) {
             return o.error();
         }
         return set(s, a[1], a[2], o, "set", SimpleReply.OK, NullReply.BULK);
+    }
+
+    /**
+     * kvstore's SET key value [EX|PX|EXAT|PXAT t] CONTEXT ctx: supersedes exactly the versions ctx (from
+     * SIBLINGS) covers. Real Redis rejects the form, so no Redis client sends it by accident.
+     */
+    private Reply setWithContext(Session s, byte[][] a) {
+        byte[][] opts = Arrays.copyOf(a, a.length - 2);
+        SetOptions o = SetOptions.parse(opts, 3, SetOptions.Command.SET);
+        if (o.error() != null) {
+            return o.error();
+        }
+        if (o.nx() || o.xx() || o.get() || o.keepTtl()) {
+            return ErrorReply.err("CONTEXT cannot be combined with NX, XX, GET or KEEPTTL");
+        }
+        long expireAt = Entry.NO_EXPIRY;
+        if (o.expire() != null) {
+            expireAt = o.expireAt(System.currentTimeMillis());
+            if (expireAt < 0) {
+                return SetOptions.expireError(expireAt, "set");
+            }
+        }
+        try {
+            ks.putWithContext(s.db(), a[1], Entry.string(a[2], expireAt), a[a.length - 1]);
+        } catch (IllegalArgumentException e) {
+            return ClusterCommands.INVALID_CONTEXT;
+        }
+        return SimpleReply.OK;
     }
 
     private Reply setnx(Session s, byte[][] a) {

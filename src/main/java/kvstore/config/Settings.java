@@ -49,8 +49,17 @@ final class Settings {
                 Setting.bool("latency-tracking", true, true),
                 Setting.checked("latency-tracking-info-percentiles", "50 99 99.9", true, Settings::percentiles),
                 Setting.oneOf("enable-debug-command", "no", List.of("no", "yes", "local"), false),
-                // node identity
-                Setting.string("node-name", "", false))) {
+                // node identity and the ring (conf/kvstore.conf documents each)
+                Setting.string("node-name", "", false),
+                Setting.string("rack", "", false),
+                Setting.integer("node-weight", 1, 1, 1000, false),
+                Setting.string("cluster-nodes", "", false),
+                Setting.secret("cluster-secret", "", false),
+                Setting.integer("cluster-port", 0, 0, 65535, false),
+                Setting.integer("replication-factor", 3, 1, 15, false),
+                Setting.integer("read-quorum", 2, 1, 15, false),
+                Setting.integer("write-quorum", 2, 1, 15, false),
+                Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false))) {
             m.put(s.name(), s);
         }
         return m;

@@ -65,6 +65,31 @@ public interface Keyspace {
         return 0;
     }
 
+    /**
+     * Every version of {@code key} with the causal context that covers them (SIBLINGS), read at the
+     * command's read quorum; null if no replica holds the key at all.
+     */
+    Siblings siblings(int db, byte[] key);
+
+    /**
+     * Writes {@code entry} ({@code null}: a delete) superseding exactly the versions {@code context}
+     * (as returned by {@link #siblings}) covers; concurrent versions it does not cover stay siblings.
+     * Throws IllegalArgumentException if {@code context} is not a context.
+     */
+    void putWithContext(int db, byte[] key, Entry entry, byte[] context);
+
+    /**
+     * Called by the dispatcher before each command with the connection's quorums (0: the defaults).
+     * A ring uses the scope it opens to carry a read's causal context to the command's later write of
+     * the same key (read-modify-write commands); one node has nothing to carry.
+     */
+    default void beginCommand(int readQuorum, int writeQuorum) {
+    }
+
+    /** Called by the dispatcher after each command, on the thread that ran it. */
+    default void endCommand() {
+    }
+
     /** The keys returned by one scan step and the cursor to continue from. */
     record ScanPage(long cursor, List<byte[]> keys) {
     }

@@ -32,6 +32,8 @@ final class ClientConnection implements Session {
     private volatile long lastInteractionMillis = createdMillis;
     private volatile boolean monitor;
     private volatile boolean closeAfterReply;
+    private volatile int readQuorum;
+    private volatile int writeQuorum;
 
     /** The request to show the monitors once it has run; set only while someone monitors. */
     byte[][] monitorArgv;
@@ -158,7 +160,25 @@ final class ClientConnection implements Session {
     }
 
     @Override
+    public int readQuorum() {
+        return readQuorum;
+    }
+
+    @Override
+    public int writeQuorum() {
+        return writeQuorum;
+    }
+
+    @Override
+    public void setQuorums(int r, int w) {
+        readQuorum = r;
+        writeQuorum = w;
+    }
+
+    @Override
     public void reset() {
+        readQuorum = 0;
+        writeQuorum = 0;
         db = 0;
         protocol = 2;
         name = null;

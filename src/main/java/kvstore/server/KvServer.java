@@ -65,6 +65,8 @@ public final class KvServer implements ServerControl, CommandListener {
     private EventLoopGroup workerGroup;
     private int boundPort;
     private volatile String transport = "nio";
+    /** Where commands run: null runs them inline on the event loop (single node). */
+    private volatile java.util.concurrent.Executor commandExecutor;
 
     /** {@code onShutdown} runs (on its own thread) when a client asks for SHUTDOWN. */
     public KvServer(Config config, CommandDispatcher dispatcher, ServerStats stats, Runnable onShutdown) {
@@ -74,6 +76,14 @@ public final class KvServer implements ServerControl, CommandListener {
         this.onShutdown = onShutdown;
         this.limits = new ServerLimits(config);
         dispatcher.setListener(this);
+    }
+
+    /**
+     * Runs every client command on {@code executor} instead of the event loop, in order per connection
+     * (a ring: commands wait for peers). Null (the default) runs them inline. Call before {@link #start}.
+     */
+    public void setCommandExecutor(java.util.concurrent.Executor executor) {
+        this.commandExecutor = executor;
     }
 
     public void start() throws InterruptedException {
@@ -137,7 +147,7 @@ public final class KvServer implements ServerControl, CommandListener {
         ClientConnection client = new ClientConnection(registry.newId(), ch, config);
         registry.add(client);
         ch.pipeline().addLast("decoder", new RespRequestDecoder(limits, client, stats));
-        ch.pipeline().addLast("handler", new ClientHandler(client, dispatcher, registry, stats));
+        ch.pipeline().addLast("handler", new ClientHandler(client, dispatcher, registry, stats, commandExecutor));
         // Redis gives a new connection the default user's state now: authenticated if no password is set
         client.setAuthenticated(config.get("requirepass").isEmpty());
     }

@@ -1,0 +1,185 @@
+package kvstore.cluster;
+
+import kvstore.config.Config;
+import kvstore.keyspace.Keyspace;
+import kvstore.storage.Engine;
+import kvstore.transport.PeerTransport;
+import kvstore.transport.TransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This node's place in the cluster, built from the configuration: a single node (cluster-nodes lists
+ * at most one node) with the {@link SingleNodeCoordinator}, or a member of a static ring with the
+ * {@link RingCoordinator}, its peer transport, and the worker pool on which client commands run off
+ * the event loops.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final Keyspace keyspace;
+    private final Topology topology;
+    private final LocalReplica replica;
+    private final PeerTransport transport;
+    private final ExecutorService commandExecutor;
+    private final ExecutorService background;
+
+    private ClusterNode(Keyspace keyspace, Topology topology, LocalReplica replica, PeerTransport transport,
+                        ExecutorService commandExecutor, ExecutorService background) {
+        this.keyspace = keyspace;
+        this.topology = topology;
+        this.replica = replica;
+        this.transport = transport;
+        this.commandExecutor = commandExecutor;
+        this.background = background;
+    }
+
+    public static ClusterNode create(Config config, Engine engine, long actor) {
+        int databases = config.getInt("databases");
+        List<RingMember> members = RingMember.parseList(config.get("cluster-nodes"));
+        String name = config.get("node-name");
+        if (members.size() <= 1) {
+            SingleNodeCoordinator single = new SingleNodeCoordinator(engine, actor, databases);
+            String self = members.isEmpty() ? (name.isEmpty() ? "local" : name) : members.get(0).name();
+            RingMember me = members.isEmpty()
+                    ? new RingMember(self, "127.0.0.1", config.getInt("port"), 0, config.get("rack"),
+                    config.getInt("node-weight"))
+                    : members.get(0);
+            Ring ring = new Ring(List.of(me), 1);
+            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null);
+        }
+        RingMember me = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("node-name '" + name + "' is not one of the nodes in cluster-nodes"));
+        String rack = config.get("rack");
+        if (!rack.isEmpty() && !rack.equals(me.rack())) {
+            throw new IllegalArgumentException("rack '" + rack + "' differs from this node's entry in cluster-nodes ('"
+                    + me.rack() + "')");
+        }
+        int weight = config.getInt("node-weight");
+        if (weight != 1 && weight != me.weight()) {
+            throw new IllegalArgumentException("node-weight " + weight + " differs from this node's entry in cluster-nodes ("
+                    + me.weight() + ")");
+        }
+        int busPort = config.getInt("cluster-port");
+        if (busPort != 0 && busPort != me.busPort()) {
+            throw new IllegalArgumentException("cluster-port " + busPort + " differs from this node's bus port in cluster-nodes ("
+                    + me.busPort() + ")");
+        }
+        String secret = config.get("cluster-secret");
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("cluster-secret must be set when cluster-nodes lists more than one node");
+        }
+        Ring ring = new Ring(members, config.getInt("replication-factor"));
+        PeerTransport transport = new PeerTransport(TransportConfig.builder(name, secret, me.busPort()).build());
+        Map<String, java.net.InetSocketAddress> peers = new HashMap<>();
+        for (RingMember m : members) {
+            if (!m.name().equals(name)) {
+                peers.put(m.name(), java.net.InetSocketAddress.createUnresolved(m.host(), m.busPort()));
+            }
+        }
+        ExecutorService background = pool("kvstore-repair-" + name, 2);
+        ExecutorService commands = pool("kvstore-cmd-" + name, Math.max(64, Runtime.getRuntime().availableProcessors() * 8));
+        LocalReplica replica = new LocalReplica(engine, actor, databases, new kvstore.keyspace.KeyLocks(), true);
+        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport,
+                Duration.ofMillis(config.getLong("cluster-request-timeout")),
+                config.getInt("read-quorum"), config.getInt("write-quorum"), background);
+        transport.setPeers(resolve(peers));
+        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, commands, background);
+    }
+
+    private static Map<String, java.net.InetSocketAddress> resolve(Map<String, java.net.InetSocketAddress> in) {
+        Map<String, java.net.InetSocketAddress> out = new HashMap<>();
+        in.forEach((k, v) -> out.put(k, new java.net.InetSocketAddress(v.getHostString(), v.getPort())));
+        return out;
+    }
+
+    private static ExecutorService pool(String prefix, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    /** Starts the peer transport (ring only). */
+    public ClusterNode start() throws InterruptedException {
+        if (transport != null) {
+            transport.start();
+            log.info("Node {} joined a ring of {} nodes (N={}, R={}, W={})", topology.nodeName(),
+                    topology.ring().members().size(), topology.replicationFactor(),
+                    topology.defaultReadQuorum(), topology.defaultWriteQuorum());
+        }
+        return this;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public LocalReplica replica() {
+        return replica;
+    }
+
+    /** The peer transport, or null on a single node. */
+    public PeerTransport transport() {
+        return transport;
+    }
+
+    /** Where client commands run, or null: on the event loop, inline (single node). */
+    public ExecutorService commandExecutor() {
+        return commandExecutor;
+    }
+
+    public int expireCycle(long budgetNanos) {
+        return replica.expireCycle(budgetNanos);
+    }
+
+    @Override
+    public void close() {
+        if (commandExecutor != null) {
+            commandExecutor.shutdownNow();
+        }
+        if (transport != null) {
+            transport.close();
+        }
+        if (background != null) {
+            background.shutdownNow();
+        }
+    }
+
+    /** A single node: a ring of one, N=R=W=1. */
+    private record SingleTopology(Ring ring, String nodeName) implements Topology {
+        @Override
+        public int defaultReadQuorum() {
+            return 1;
+        }
+
+        @Override
+        public int defaultWriteQuorum() {
+            return 1;
+        }
+
+        @Override
+        public String state(String member) {
+            return "myself";
+        }
+    }
+}

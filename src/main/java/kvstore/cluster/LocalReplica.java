@@ -1,0 +1,332 @@
+package kvstore.cluster;
+
+import kvstore.keyspace.KeyLocks;
+import kvstore.storage.Engine;
+import kvstore.storage.EngineCursor;
+import kvstore.storage.StorageKey;
+import kvstore.version.SiblingSet;
+import kvstore.version.Version;
+import kvstore.version.VersionVector;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * This node's replica of the keys it holds: the storage engine plus what the node keeps beside it
+ * (per-database key and expiry counters, the expiry index, the locks that serialise changes of one
+ * key). Both coordinators use it: {@link SingleNodeCoordinator} directly, {@link RingCoordinator} for
+ * its own copies and for the requests of peers ({@link ReplicaService}).
+ *
+ * <p>Keys are addressed by their storage key ({@link StorageKey}). Counters count keys whose winning
+ * version is a value (expired or not) until background expiry reclaims them.
+ *
+ * <p><b>Tombstones.</b> With {@code keepTombstones} (the ring) nothing is ever removed from the engine:
+ * a delete writes a tombstone version and an expired version stays stored (reads treat it as absent),
+ * because another replica that missed the delete or holds an older value would otherwise bring the old
+ * value back through read repair, and because removing a key would restart its dot counters. Purging
+ * them safely needs anti-entropy, which does not exist yet: in this slice they are never purged.
+ * Without it (a single node, N=1) a delete or a reclaimed expired key is removed at once.
+ */
+public final class LocalReplica {
+    private final Engine engine;
+    private final long actor;
+    private final KeyLocks locks;
+    private final boolean keepTombstones;
+    private final DbCounters[] counters;
+    private final ExpiryIndex expiries = new ExpiryIndex();
+    /** Ring only: stored, expired keys already reclaimed from the counters (their data stays). */
+    private final Set<ByteBuffer> reclaimed = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean activeExpire = new AtomicBoolean(true);
+    private final AtomicLong expiredKeys = new AtomicLong();
+
+    /**
+     * @param locks the locks serialising changes of one key; a single node shares the command locks
+     *              (re-entrant, so a command holding its key's lock pays nothing more), a ring must not,
+     *              since commands hold theirs while they wait for peers that may need this node's.
+     */
+    public LocalReplica(Engine engine, long actor, int databases, KeyLocks locks, boolean keepTombstones) {
+        this.engine = engine;
+        this.actor = actor;
+        this.locks = locks;
+        this.keepTombstones = keepTombstones;
+        this.counters = new DbCounters[databases];
+        for (int i = 0; i < databases; i++) {
+            counters[i] = new DbCounters();
+        }
+    }
+
+    public long actor() {
+        return actor;
+    }
+
+    public static byte[] storageKey(int db, byte[] key) {
+        return StorageKey.encode(KeySlot.of(key), db, key);
+    }
+
+    /** The stored sibling set of a storage key, or null. */
+    public SiblingSet read(byte[] sk) {
+        return engine.get(sk);
+    }
+
+    public SiblingSet read(int db, byte[] key) {
+        return engine.get(storageKey(db, key));
+    }
+
+    /**
+     * Writes a new version coordinated by this node, superseding what {@code context} covers ({@code null}:
+     * everything stored here, the plain-Redis-write rule). {@code value == null} writes a tombstone.
+     */
+    public SiblingSet write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
+        byte[] sk = storageKey(db, key);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(sk);
+            VersionVector ctx = context != null ? context : current == null ? VersionVector.EMPTY : current.clock();
+            SiblingSet next = SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), expireAt, type, value);
+            engine.put(sk, next);
+            account(sk, current == null ? null : current.winner(), next.winner());
+            return next;
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /** Merges a set from another replica into the stored one; returns the result. */
+    public SiblingSet merge(byte[] sk, SiblingSet incoming) {
+        return merge(StorageKey.db(sk), StorageKey.userKey(sk), sk, incoming);
+    }
+
+    public SiblingSet merge(int db, byte[] key, SiblingSet incoming) {
+        return merge(db, key, storageKey(db, key), incoming);
+    }
+
+    private SiblingSet merge(int db, byte[] key, byte[] sk, SiblingSet incoming) {
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(sk);
+            SiblingSet next = current == null ? incoming : current.merge(incoming);
+            if (current == null || !RingCoordinator.sameSet(current, next)) {
+                engine.put(sk, next);
+                account(sk, current == null ? null : current.winner(), next.winner());
+            }
+            return next;
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /**
+     * Removes the key outright (single node only); returns the winner it had, or null.
+     */
+    public Version remove(int db, byte[] key) {
+        byte[] sk = storageKey(db, key);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(sk);
+            if (current == null) {
+                return null;
+            }
+            engine.remove(sk);
+            account(sk, current.winner(), null);
+            return current.winner();
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /** Keeps the counters and the expiry index in step with a key's winner changing from {@code before} to {@code after}. */
+    private void account(byte[] sk, Version before, Version after) {
+        DbCounters c = counters[StorageKey.db(sk)];
+        boolean was = before != null && !before.isTombstone() && (reclaimed.isEmpty() || !reclaimed.remove(ByteBuffer.wrap(sk)));
+        boolean is = after != null && !after.isTombstone();
+        if (was) {
+            forgetExpiry(c, before.expireAt(), sk);
+            if (!is) {
+                c.keys.decrementAndGet();
+            }
+        } else if (is) {
+            c.keys.incrementAndGet();
+        }
+        if (is && after.expireAt() != Version.NO_EXPIRY) {
+            c.expires.incrementAndGet();
+            c.expireAtSum.addAndGet(after.expireAt());
+            expiries.add(after.expireAt(), sk);
+        }
+    }
+
+    private void forgetExpiry(DbCounters c, long expireAt, byte[] sk) {
+        if (expireAt != Version.NO_EXPIRY) {
+            c.expires.decrementAndGet();
+            c.expireAtSum.addAndGet(-expireAt);
+            expiries.remove(expireAt, sk);
+        }
+    }
+
+    /** Reclaims the key if its winner is still an expired value once its lock is held; true if it did. */
+    public boolean reclaimIfExpired(int db, byte[] key, byte[] sk) {
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(sk);
+            if (current == null) {
+                return false;
+            }
+            Version v = current.winner();
+            if (v.isTombstone() || !v.isExpiredAt(System.currentTimeMillis())) {
+                return false;
+            }
+            if (keepTombstones) {
+                ByteBuffer k = ByteBuffer.wrap(sk);
+                if (reclaimed.contains(k)) {
+                    return false;
+                }
+                account(sk, v, null);
+                reclaimed.add(k);
+            } else {
+                engine.remove(sk);
+                account(sk, v, null);
+            }
+            expiredKeys.incrementAndGet();
+            return true;
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /**
+     * One round of background expiry: reclaims expired keys, earliest first, until none is left or the
+     * time budget is spent. Returns how many keys it reclaimed.
+     */
+    public int expireCycle(long budgetNanos) {
+        if (!activeExpire.get()) {
+            return 0;
+        }
+        long deadline = System.nanoTime() + budgetNanos;
+        int n = 0;
+        ExpiryIndex.Item item;
+        while (System.nanoTime() < deadline && (item = expiries.pollExpired(System.currentTimeMillis())) != null) {
+            byte[] sk = item.storageKey();
+            if (reclaimIfExpired(StorageKey.db(sk), StorageKey.userKey(sk), sk)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public void setActiveExpire(boolean enabled) {
+        activeExpire.set(enabled);
+    }
+
+    public long expiredKeys() {
+        return expiredKeys.get();
+    }
+
+    public long size(int db) {
+        return counters[db].keys.get();
+    }
+
+    public long expiresCount(int db) {
+        return counters[db].expires.get();
+    }
+
+    public long averageTtl(int db) {
+        DbCounters c = counters[db];
+        long n = c.expires.get();
+        if (n <= 0) {
+            return 0;
+        }
+        return Math.max(0, c.expireAtSum.get() / n - System.currentTimeMillis());
+    }
+
+    /** True if a plain read sees a value: the winner is neither a tombstone nor expired. */
+    public static boolean isLive(SiblingSet set, long now) {
+        Version v = set.winner();
+        return !v.isTombstone() && !v.isExpiredAt(now);
+    }
+
+    /** Live keys of {@code db} in storage order, from slot {@code cursor} on, whole slots at a time. */
+    public long scan(int db, long cursor, int count, List<byte[]> keys) {
+        int slot = (int) cursor;
+        long now = System.currentTimeMillis();
+        while (slot < KeySlot.SLOTS && keys.size() < count) {
+            try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
+                while (c.next()) {
+                    byte[] sk = c.key();
+                    if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
+                        keys.add(StorageKey.userKey(sk));
+                    }
+                }
+            }
+            slot++;
+        }
+        return slot >= KeySlot.SLOTS ? 0 : slot;
+    }
+
+    public void forEachKey(int db, Consumer<byte[]> action) {
+        long now = System.currentTimeMillis();
+        try (EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
+            while (c.next()) {
+                byte[] sk = c.key();
+                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
+                    action.accept(StorageKey.userKey(sk));
+                }
+            }
+        }
+    }
+
+    /** Every stored key of {@code db}, live or not. */
+    public List<byte[]> storedKeys(int db) {
+        List<byte[]> out = new ArrayList<>();
+        try (EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
+            while (c.next()) {
+                byte[] sk = c.key();
+                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk)) {
+                    out.add(StorageKey.userKey(sk));
+                }
+            }
+        }
+        return out;
+    }
+
+    public byte[] randomKey(int db) {
+        if (counters[db].keys.get() <= 0) {
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(KeySlot.SLOTS);
+        byte[] found = firstLiveKey(db, StorageKey.slotStart(start), null);
+        return found != null ? found : firstLiveKey(db, StorageKey.slotStart(0), StorageKey.slotStart(start));
+    }
+
+    private byte[] firstLiveKey(int db, byte[] from, byte[] to) {
+        long now = System.currentTimeMillis();
+        try (EngineCursor c = engine.range(from, to)) {
+            while (c.next()) {
+                byte[] sk = c.key();
+                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
+                    return StorageKey.userKey(sk);
+                }
+            }
+        }
+        return null;
+    }
+
+    public void sync() {
+        engine.sync();
+    }
+
+    private static final class DbCounters {
+        final AtomicLong keys = new AtomicLong();
+        final AtomicLong expires = new AtomicLong();
+        final AtomicLong expireAtSum = new AtomicLong();
+    }
+}

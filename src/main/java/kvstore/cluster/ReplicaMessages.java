@@ -1,0 +1,79 @@
+package kvstore.cluster;
+
+import kvstore.version.SiblingSet;
+import kvstore.version.SiblingSetCodec;
+import kvstore.version.VersionVector;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The replica protocol's message types and payloads on the peer transport. Big-endian throughout.
+ *
+ * <pre>
+ * READ       request:  storage key bytes (the whole payload)
+ *            response: empty (no such key) or a sibling set ({@link SiblingSetCodec})
+ * MERGE      request:  i32 key length, storage key, sibling set
+ *            response: empty (merged and stored)
+ * COORDINATE request:  i32 key length, storage key, u8 flags (1 = tombstone, 2 = has context),
+ *                      u8 W, [i32 length, context ({@link SiblingSetCodec#encodeClock})],
+ *                      i64 expireAt, u8 type, i32 value length, value
+ *            response: u8 0 then the written sibling set, or u8 1 then the error reply text (UTF-8)
+ * </pre>
+ */
+final class ReplicaMessages {
+    static final int READ = 40;
+    static final int MERGE = 41;
+    static final int COORDINATE = 42;
+
+    private ReplicaMessages() {
+    }
+
+    static byte[] merge(byte[] sk, SiblingSet set) {
+        ByteBuffer b = ByteBuffer.allocate(4 + sk.length + SiblingSetCodec.size(set));
+        b.putInt(sk.length).put(sk);
+        SiblingSetCodec.write(b, set);
+        return b.array();
+    }
+
+    /** A write for a replica to coordinate. */
+    record Write(byte[] sk, VersionVector context, int w, long expireAt, byte type, byte[] value) {
+        byte[] encode() {
+            byte[] ctx = context == null ? null : SiblingSetCodec.encodeClock(context);
+            ByteBuffer b = ByteBuffer.allocate(4 + sk.length + 2 + (ctx == null ? 0 : 4 + ctx.length) + 8 + 1 + 4
+                    + (value == null ? 0 : value.length));
+            b.putInt(sk.length).put(sk);
+            b.put((byte) ((value == null ? 1 : 0) | (ctx == null ? 0 : 2))).put((byte) w);
+            if (ctx != null) {
+                b.putInt(ctx.length).put(ctx);
+            }
+            b.putLong(expireAt).put(type);
+            if (value == null) {
+                b.putInt(0);
+            } else {
+                b.putInt(value.length).put(value);
+            }
+            return b.array();
+        }
+
+        static Write decode(byte[] payload) {
+            ByteBuffer b = ByteBuffer.wrap(payload);
+            byte[] sk = bytes(b, b.getInt());
+            int flags = b.get();
+            int w = b.get() & 0xff;
+            VersionVector ctx = (flags & 2) != 0 ? SiblingSetCodec.decodeClock(bytes(b, b.getInt())) : null;
+            long expireAt = b.getLong();
+            byte type = b.get();
+            byte[] value = bytes(b, b.getInt());
+            return new Write(sk, ctx, w, expireAt, type, (flags & 1) != 0 ? null : value);
+        }
+    }
+
+    static byte[] bytes(ByteBuffer b, int n) {
+        if (n < 0 || n > b.remaining()) {
+            throw new IllegalArgumentException("bad length " + n);
+        }
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package kvstore.cluster;
+
+import kvstore.transport.PeerTransport;
+import kvstore.transport.RequestHandler;
+import kvstore.version.SiblingSet;
+import kvstore.version.SiblingSetCodec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Serves the replica protocol ({@link ReplicaMessages}) for peers: reads of this node's sibling set
+ * of a key, merges of a peer's set into it (replication and read repair), and writes forwarded by a
+ * node that is not a replica of the key, which this node then coordinates. Handlers touch the engine
+ * and its locks, so they run on the transport's blocking pool, never on its event loops.
+ */
+final class ReplicaService {
+    private final LocalReplica replica;
+    private final RingCoordinator coordinator;
+
+    ReplicaService(LocalReplica replica, RingCoordinator coordinator) {
+        this.replica = replica;
+        this.coordinator = coordinator;
+    }
+
+    void register(PeerTransport transport) {
+        transport.register(ReplicaMessages.READ, RequestHandler.blocking((peer, sk) -> {
+            SiblingSet set = replica.read(sk);
+            return set == null ? new byte[0] : SiblingSetCodec.encode(set);
+        }));
+        transport.register(ReplicaMessages.MERGE, RequestHandler.blocking((peer, payload) -> {
+            ByteBuffer b = ByteBuffer.wrap(payload);
+            byte[] sk = ReplicaMessages.bytes(b, b.getInt());
+            replica.merge(sk, SiblingSetCodec.read(b));
+            return new byte[0];
+        }));
+        transport.register(ReplicaMessages.COORDINATE, new RequestHandler() {
+            @Override
+            public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
+                ReplicaMessages.Write w = ReplicaMessages.Write.decode(payload);
+                return coordinator.coordinate(w).handle((set, e) -> {
+                    if (e == null) {
+                        byte[] enc = SiblingSetCodec.encode(set);
+                        return ByteBuffer.allocate(1 + enc.length).put((byte) 0).put(enc).array();
+                    }
+                    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    byte[] text = String.valueOf(c.getMessage()).getBytes(StandardCharsets.UTF_8);
+                    return ByteBuffer.allocate(1 + text.length).put((byte) 1).put(text).array();
+                });
+            }
+
+            @Override
+            public boolean mayBlock() {
+                return true;
+            }
+        });
+    }
+}

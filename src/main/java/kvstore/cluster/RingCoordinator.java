@@ -1,0 +1,618 @@
+package kvstore.cluster;
+
+import kvstore.keyspace.Entry;
+import kvstore.keyspace.KeyLocks;
+import kvstore.keyspace.Keyspace;
+import kvstore.keyspace.Siblings;
+import kvstore.keyspace.UnavailableException;
+import kvstore.keyspace.ValueType;
+import kvstore.transport.PeerTransport;
+import kvstore.version.SiblingSet;
+import kvstore.version.SiblingSetCodec;
+import kvstore.version.Version;
+import kvstore.version.VersionVector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator of a ring of several nodes: implements the keyspace with N replicas per key, tunable
+ * read and write quorums, dotted-version-vector siblings and read repair.
+ *
+ * <ul>
+ * <li><b>Writes</b> are coordinated by a replica of the key: this node if it is one, else the first
+ * replica in the preference list that answers (forwarded with {@link ReplicaMessages#COORDINATE}).
+ * The coordinator makes the new dot with its own actor, stores it, sends the resulting sibling set to
+ * the other N-1 replicas ({@code MERGE}) and succeeds after W acknowledgements, its own included.
+ * A write that fails its quorum may still have been stored by some replicas (as in Dynamo).</li>
+ * <li><b>Reads</b> ask all N replicas ({@code READ}; this node's own copy directly) and answer once R
+ * have replied, with the merge of the replies. When every replica has answered or timed out, the
+ * replicas whose set differs from the merge of all replies are sent that merge (read repair).</li>
+ * <li><b>Contexts:</b> the dispatcher opens a scope per command ({@link #beginCommand}); the set read
+ * by {@link #get} is kept there and a later write of the same key in the same command supersedes what
+ * that read saw (read-modify-write). A write with no read uses the coordinating replica's own current
+ * context, as a plain Redis write. A write updates the scope with the set it made.</li>
+ * <li><b>Timeouts:</b> {@code -NOREPLICAS Not enough good replicas to write. (answered: x of W)} and
+ * {@code -NOREPLICAS Not enough good replicas to read. (answered: x of R)}, where x counts the replicas
+ * that answered in time.</li>
+ * </ul>
+ *
+ * Calls block the calling thread until the quorum answers, so commands on a ring run off the Netty
+ * event loops (see the server's ClientHandler); peer answers arrive on the transport's event loops
+ * and only complete futures there. Keyspace-wide calls (size, scan, keys, randomkey) see this node's
+ * replicas only; flush deletes, through the ring, the keys this node holds.
+ */
+public final class RingCoordinator implements Keyspace, Topology {
+    private static final Logger log = LoggerFactory.getLogger(RingCoordinator.class);
+
+    private final Ring ring;
+    private final RingMember self;
+    private final LocalReplica replica;
+    private final PeerTransport transport;
+    private final Duration timeout;
+    private final int defaultR;
+    private final int defaultW;
+    private final ExecutorService background;
+    private final KeyLocks commandLocks = new KeyLocks();
+    private final ThreadLocal<Scope> scopes = ThreadLocal.withInitial(Scope::new);
+    private final Map<String, String> peerStates = new ConcurrentHashMap<>();
+    private final AtomicLong readRepairs = new AtomicLong();
+    private final AtomicLong forwardedWrites = new AtomicLong();
+    private final AtomicLong readFailures = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+
+    public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
+                           Duration timeout, int defaultR, int defaultW, ExecutorService background) {
+        this.ring = ring;
+        this.self = ring.member(selfName);
+        if (self == null) {
+            throw new IllegalArgumentException("node " + selfName + " is not in cluster-nodes");
+        }
+        this.replica = replica;
+        this.transport = transport;
+        this.timeout = timeout;
+        int n = ring.replicationFactor();
+        this.defaultR = Math.max(1, Math.min(defaultR, n));
+        this.defaultW = Math.max(1, Math.min(defaultW, n));
+        this.background = background;
+        new ReplicaService(replica, this).register(transport);
+    }
+
+    public LocalReplica replica() {
+        return replica;
+    }
+
+    // ---- per-command scope
+
+    /** The connection's quorums and the sets read or written by the current command, per key. */
+    private static final class Scope {
+        boolean open;
+        int r;
+        int w;
+        final List<Object[]> seen = new ArrayList<>(2); // {Integer db, byte[] key, SiblingSet or null}
+
+        Object[] find(int db, byte[] key) {
+            for (Object[] s : seen) {
+                if ((Integer) s[0] == db && Arrays.equals((byte[]) s[1], key)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        void remember(int db, byte[] key, SiblingSet set) {
+            if (!open) {
+                return;
+            }
+            Object[] s = find(db, key);
+            if (s != null) {
+                s[2] = set;
+            } else {
+                seen.add(new Object[] {db, key, set});
+            }
+        }
+
+        void forget(int db, byte[] key) {
+            seen.removeIf(s -> (Integer) s[0] == db && Arrays.equals((byte[]) s[1], key));
+        }
+    }
+
+    @Override
+    public void beginCommand(int readQuorum, int writeQuorum) {
+        Scope s = scopes.get();
+        s.open = true;
+        s.r = readQuorum;
+        s.w = writeQuorum;
+        s.seen.clear();
+    }
+
+    @Override
+    public void endCommand() {
+        Scope s = scopes.get();
+        s.open = false;
+        s.seen.clear();
+    }
+
+    private int readQuorum(int n) {
+        Scope s = scopes.get();
+        int r = s.open && s.r > 0 ? s.r : defaultR;
+        return Math.min(r, n);
+    }
+
+    private int writeQuorum(int n) {
+        Scope s = scopes.get();
+        int w = s.open && s.w > 0 ? s.w : defaultW;
+        return Math.min(w, n);
+    }
+
+    // ---- reads
+
+    /** The merged set of {@code key} as read at R (or as the current command already saw it). */
+    private SiblingSet readSet(int db, byte[] key) {
+        Scope s = scopes.get();
+        if (s.open) {
+            Object[] seen = s.find(db, key);
+            if (seen != null) {
+                return (SiblingSet) seen[2];
+            }
+        }
+        byte[] sk = LocalReplica.storageKey(db, key);
+        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        int r = readQuorum(prefs.size());
+        ReadRound round = new ReadRound(sk, prefs, r);
+        for (int i = 0; i < prefs.size(); i++) {
+            RingMember m = prefs.get(i);
+            if (m == self) {
+                round.reply(i, replica.read(sk));
+            } else {
+                int at = i;
+                transport.request(m.name(), ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
+                    peerAnswered(m.name(), e);
+                    if (e != null) {
+                        round.fail(at);
+                    } else {
+                        try {
+                            round.reply(at, bytes.length == 0 ? null : SiblingSetCodec.decode(bytes));
+                        } catch (RuntimeException x) {
+                            log.warn("Malformed read reply from {}: {}", m.name(), x.toString());
+                            round.fail(at);
+                        }
+                    }
+                });
+            }
+        }
+        SiblingSet set;
+        try {
+            set = round.quorum.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (interrupted)");
+        } catch (ExecutionException | TimeoutException e) {
+            readFailures.incrementAndGet();
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: "
+                    + round.answered() + " of " + r + ")");
+        }
+        s.remember(db, key, set);
+        return set;
+    }
+
+    /** One quorum read: completes {@link #quorum} at R replies, repairs when all have answered. */
+    private final class ReadRound {
+        final byte[] sk;
+        final List<RingMember> prefs;
+        final int r;
+        final SiblingSet[] sets;
+        final boolean[] ok;
+        int answered;
+        int done;
+        final CompletableFuture<SiblingSet> quorum = new CompletableFuture<>();
+
+        ReadRound(byte[] sk, List<RingMember> prefs, int r) {
+            this.sk = sk;
+            this.prefs = prefs;
+            this.r = r;
+            this.sets = new SiblingSet[prefs.size()];
+            this.ok = new boolean[prefs.size()];
+        }
+
+        synchronized int answered() {
+            return answered;
+        }
+
+        void reply(int i, SiblingSet set) {
+            SiblingSet merged = null;
+            boolean reached;
+            boolean all;
+            synchronized (this) {
+                sets[i] = set;
+                ok[i] = true;
+                answered++;
+                done++;
+                reached = answered == r;
+                all = done == sets.length;
+                if (reached) {
+                    merged = mergeAnswered();
+                }
+            }
+            if (reached) {
+                quorum.complete(merged);
+            }
+            if (all) {
+                repair();
+            }
+        }
+
+        void fail(int i) {
+            boolean impossible;
+            boolean all;
+            synchronized (this) {
+                done++;
+                impossible = answered + (sets.length - done) < r;
+                all = done == sets.length;
+            }
+            if (impossible) {
+                quorum.completeExceptionally(new TimeoutException());
+            }
+            if (all) {
+                repair();
+            }
+        }
+
+        private SiblingSet mergeAnswered() {
+            SiblingSet m = null;
+            for (int i = 0; i < sets.length; i++) {
+                if (ok[i] && sets[i] != null) {
+                    m = m == null ? sets[i] : m.merge(sets[i]);
+                }
+            }
+            return m;
+        }
+
+        /** Read repair: sends the merge of every reply to the replicas whose copy differs from it. */
+        private void repair() {
+            SiblingSet merged;
+            synchronized (this) {
+                merged = mergeAnswered();
+            }
+            if (merged == null) {
+                return;
+            }
+            for (int i = 0; i < sets.length; i++) {
+                if (!ok[i] || (sets[i] != null && sameSet(sets[i], merged))) {
+                    continue;
+                }
+                readRepairs.incrementAndGet();
+                RingMember m = prefs.get(i);
+                if (m == self) {
+                    background.execute(() -> replica.merge(sk, merged));
+                } else {
+                    transport.request(m.name(), ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout)
+                            .whenComplete((x, e) -> peerAnswered(m.name(), e));
+                }
+            }
+        }
+    }
+
+    /**
+     * True if both sets hold the same versions under the same clock. Enough to compare clocks and sizes
+     * for a set and a merge that includes it: with equal clocks the merge keeps only common versions.
+     */
+    static boolean sameSet(SiblingSet a, SiblingSet b) {
+        if (a == b) {
+            return true;
+        }
+        if (!a.clock().equals(b.clock()) || a.size() != b.size()) {
+            return false;
+        }
+        for (Version v : a.versions()) {
+            if (!b.contains(v.dot())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Entry get(int db, byte[] key) {
+        SiblingSet set = readSet(db, key);
+        if (set == null) {
+            return null;
+        }
+        Version v = set.winner();
+        if (v.isTombstone() || v.isExpiredAt(System.currentTimeMillis())) {
+            return null;
+        }
+        return new Entry(ValueType.byId(v.type()), v.value(), v.expireAt(), v.timestamp());
+    }
+
+    @Override
+    public Siblings siblings(int db, byte[] key) {
+        SiblingSet set = readSet(db, key);
+        return set == null ? null : siblingsOf(set);
+    }
+
+    /** SIBLINGS's view of a set: its clock as a client context and each value (null: deleted or expired). */
+    static Siblings siblingsOf(SiblingSet set) {
+        long now = System.currentTimeMillis();
+        List<byte[]> values = new ArrayList<>(set.size());
+        for (Version v : set.versions()) {
+            values.add(v.isTombstone() || v.isExpiredAt(now) ? null : v.value());
+        }
+        return new Siblings(SiblingSetCodec.contextToClient(set.clock()), values);
+    }
+
+    // ---- writes
+
+    @Override
+    public void put(int db, byte[] key, Entry entry) {
+        write(db, key, contextSeen(db, key), entry.expireAt(), entry.type().id(), entry.value());
+    }
+
+    @Override
+    public boolean delete(int db, byte[] key) {
+        SiblingSet set = readSet(db, key);
+        if (set == null || !LocalReplica.isLive(set, System.currentTimeMillis())) {
+            return false;
+        }
+        write(db, key, set.clock(), Version.NO_EXPIRY, ValueType.STRING.id(), null);
+        return true;
+    }
+
+    @Override
+    public void putWithContext(int db, byte[] key, Entry entry, byte[] context) {
+        VersionVector ctx = SiblingSetCodec.contextFromClient(context);
+        if (entry == null) {
+            write(db, key, ctx, Version.NO_EXPIRY, ValueType.STRING.id(), null);
+        } else {
+            write(db, key, ctx, entry.expireAt(), entry.type().id(), entry.value());
+        }
+    }
+
+    /** The clock of what the current command read of {@code key}, or null (use the coordinator's). */
+    private VersionVector contextSeen(int db, byte[] key) {
+        Scope s = scopes.get();
+        if (!s.open) {
+            return null;
+        }
+        Object[] seen = s.find(db, key);
+        if (seen == null) {
+            return null;
+        }
+        SiblingSet set = (SiblingSet) seen[2];
+        return set == null ? VersionVector.EMPTY : set.clock();
+    }
+
+    private void write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
+        byte[] sk = LocalReplica.storageKey(db, key);
+        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        int w = writeQuorum(prefs.size());
+        ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
+        SiblingSet written;
+        if (prefs.contains(self)) {
+            written = await(coordinate(write), timeout.toMillis() + 100, w);
+        } else {
+            written = forward(write, prefs);
+        }
+        scopes.get().remember(db, key, written);
+    }
+
+    private SiblingSet await(CompletableFuture<SiblingSet> f, long ms, int w) {
+        try {
+            return f.get(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (interrupted)");
+        } catch (ExecutionException e) {
+            writeFailures.incrementAndGet();
+            throw e.getCause() instanceof UnavailableException u ? u
+                    : new UnavailableException("NOREPLICAS Not enough good replicas to write. (" + e.getCause() + ")");
+        } catch (TimeoutException e) {
+            writeFailures.incrementAndGet();
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (answered: ? of " + w + ")");
+        }
+    }
+
+    /**
+     * Coordinates a write on this node, a replica of the key: stores the new version, replicates it
+     * and completes with the written set after W acknowledgements.
+     */
+    CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write) {
+        byte[] sk = write.sk();
+        int db = kvstore.storage.StorageKey.db(sk);
+        byte[] key = kvstore.storage.StorageKey.userKey(sk);
+        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        int w = Math.max(1, Math.min(write.w(), prefs.size()));
+        SiblingSet next = replica.write(db, key, write.context(), write.expireAt(), write.type(), write.value());
+        CompletableFuture<SiblingSet> result = new CompletableFuture<>();
+        if (w == 1) {
+            result.complete(next);
+        }
+        int others = prefs.size() - 1;
+        if (others == 0) {
+            return result;
+        }
+        byte[] payload = ReplicaMessages.merge(sk, next);
+        int[] counts = {1, 0}; // acks (this node's included), failures
+        for (RingMember m : prefs) {
+            if (m == self) {
+                continue;
+            }
+            transport.request(m.name(), ReplicaMessages.MERGE, payload, timeout).whenComplete((x, e) -> {
+                peerAnswered(m.name(), e);
+                boolean succeed = false;
+                boolean fail = false;
+                int acks;
+                synchronized (counts) {
+                    if (e == null) {
+                        counts[0]++;
+                        succeed = counts[0] == w;
+                    } else {
+                        counts[1]++;
+                        fail = prefs.size() - counts[1] < w && counts[1] == prefs.size() - w + 1;
+                    }
+                    acks = counts[0];
+                }
+                if (succeed) {
+                    result.complete(next);
+                } else if (fail) {
+                    result.completeExceptionally(new UnavailableException(
+                            "NOREPLICAS Not enough good replicas to write. (answered: " + acks + " of " + w + ")"));
+                }
+            });
+        }
+        return result;
+    }
+
+    /** Hands a write to the first replica of the key that answers. */
+    private SiblingSet forward(ReplicaMessages.Write write, List<RingMember> prefs) {
+        forwardedWrites.incrementAndGet();
+        byte[] payload = write.encode();
+        Duration wait = timeout.multipliedBy(2);
+        for (RingMember m : prefs) {
+            byte[] answer;
+            try {
+                answer = transport.request(m.name(), ReplicaMessages.COORDINATE, payload, wait)
+                        .get(wait.toMillis() + 100, TimeUnit.MILLISECONDS);
+                peerAnswered(m.name(), null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (interrupted)");
+            } catch (ExecutionException | TimeoutException e) {
+                peerAnswered(m.name(), e);
+                continue; // try the next replica
+            }
+            if (answer.length > 0 && answer[0] == 0) {
+                return SiblingSetCodec.read(ByteBuffer.wrap(answer, 1, answer.length - 1));
+            }
+            writeFailures.incrementAndGet();
+            throw new UnavailableException(new String(answer, 1, answer.length - 1, StandardCharsets.UTF_8));
+        }
+        writeFailures.incrementAndGet();
+        throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (answered: 0 of "
+                + write.w() + ")");
+    }
+
+    private void peerAnswered(String peer, Throwable e) {
+        peerStates.put(peer, e == null ? "up" : "down");
+    }
+
+    // ---- node-local keyspace views
+
+    public int expireCycle(long budgetNanos) {
+        return replica.expireCycle(budgetNanos);
+    }
+
+    @Override
+    public long size(int db) {
+        return replica.size(db);
+    }
+
+    @Override
+    public long expiresCount(int db) {
+        return replica.expiresCount(db);
+    }
+
+    @Override
+    public long averageTtl(int db) {
+        return replica.averageTtl(db);
+    }
+
+    @Override
+    public ScanPage scan(int db, long cursor, int count) {
+        List<byte[]> keys = new ArrayList<>();
+        long next = replica.scan(db, cursor, count, keys);
+        return new ScanPage(next, keys);
+    }
+
+    @Override
+    public void forEachKey(int db, Consumer<byte[]> action) {
+        replica.forEachKey(db, action);
+    }
+
+    @Override
+    public byte[] randomKey(int db) {
+        return replica.randomKey(db);
+    }
+
+    @Override
+    public void flush(int db) {
+        for (byte[] key : replica.storedKeys(db)) {
+            delete(db, key);
+        }
+    }
+
+    @Override
+    public void sync() {
+        replica.sync();
+    }
+
+    @Override
+    public KeyLocks locks() {
+        return commandLocks;
+    }
+
+    @Override
+    public void setActiveExpire(boolean enabled) {
+        replica.setActiveExpire(enabled);
+    }
+
+    @Override
+    public long expiredKeys() {
+        return replica.expiredKeys();
+    }
+
+    @Override
+    public long actorId() {
+        return replica.actor();
+    }
+
+    // ---- topology
+
+    @Override
+    public String nodeName() {
+        return self.name();
+    }
+
+    @Override
+    public Ring ring() {
+        return ring;
+    }
+
+    @Override
+    public int defaultReadQuorum() {
+        return defaultR;
+    }
+
+    @Override
+    public int defaultWriteQuorum() {
+        return defaultW;
+    }
+
+    @Override
+    public String state(String member) {
+        return member.equals(self.name()) ? "myself" : peerStates.getOrDefault(member, "unknown");
+    }
+
+    @Override
+    public List<String> infoFields() {
+        return List.of("ring_read_repairs:" + readRepairs.get(),
+                "ring_forwarded_writes:" + forwardedWrites.get(),
+                "ring_read_quorum_failures:" + readFailures.get(),
+                "ring_write_quorum_failures:" + writeFailures.get());
+    }
+}

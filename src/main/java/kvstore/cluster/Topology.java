@@ -1,0 +1,32 @@
+package kvstore.cluster;
+
+import java.util.List;
+
+/**
+ * The ring as the extension commands (CONSISTENCY, RING, INFO cluster) see it. A single node is a
+ * ring of one with N=1.
+ */
+public interface Topology {
+    String nodeName();
+
+    Ring ring();
+
+    /** The effective replication factor N. */
+    default int replicationFactor() {
+        return ring().replicationFactor();
+    }
+
+    /** Cluster default read quorum R (1..N). */
+    int defaultReadQuorum();
+
+    /** Cluster default write quorum W (1..N). */
+    int defaultWriteQuorum();
+
+    /** "myself", "up", "down" or "unknown" (not contacted yet), as this node sees {@code member}. */
+    String state(String member);
+
+    /** INFO cluster fields beyond the ring's shape, "name:value" lines. */
+    default List<String> infoFields() {
+        return List.of();
+    }
+}
