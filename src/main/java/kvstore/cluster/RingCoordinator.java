@@ -175,11 +175,14 @@ public final class RingCoordinator implements Keyspace, Topology {
         List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
         int r = readQuorum(prefs.size());
         ReadRound round = new ReadRound(sk, prefs, r);
+        // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
+        int local = prefs.indexOf(self);
+        if (local >= 0) {
+            round.reply(local, replica.read(sk));
+        }
         for (int i = 0; i < prefs.size(); i++) {
             RingMember m = prefs.get(i);
-            if (m == self) {
-                round.reply(i, replica.read(sk));
-            } else {
+            if (m != self) {
                 int at = i;
                 transport.request(m.name(), ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
                     peerAnswered(m.name(), e);
@@ -251,6 +254,8 @@ public final class RingCoordinator implements Keyspace, Topology {
             }
             if (reached) {
                 quorum.complete(merged);
+            } else if (all && answered() < r) {
+                quorum.completeExceptionally(new TimeoutException());
             }
             if (all) {
                 repair();
@@ -262,8 +267,9 @@ public final class RingCoordinator implements Keyspace, Topology {
             boolean all;
             synchronized (this) {
                 done++;
-                impossible = answered + (sets.length - done) < r;
                 all = done == sets.length;
+                // fail once every replica has answered or timed out, so the error counts them all
+                impossible = all && answered < r;
             }
             if (impossible) {
                 quorum.completeExceptionally(new TimeoutException());
@@ -463,7 +469,10 @@ public final class RingCoordinator implements Keyspace, Topology {
                         succeed = counts[0] == w;
                     } else {
                         counts[1]++;
-                        fail = prefs.size() - counts[1] < w && counts[1] == prefs.size() - w + 1;
+                    }
+                    // fail once every replica has answered or timed out, so the error counts them all
+                    if (counts[0] + counts[1] == prefs.size() && counts[0] < w) {
+                        fail = true;
                     }
                     acks = counts[0];
                 }

@@ -1,0 +1,204 @@
+package kvstore.compat;
+
+import kvstore.KvNode;
+import kvstore.version.SiblingSet;
+import kvstore.version.Version;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Multi-node behaviour of the ring: nodes in one JVM over the real peer transport and real client
+ * sockets, with the transport's fault injector for partitions.
+ */
+class RingIT {
+    private static final String[] NO_RACKS = {"", "", ""};
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The winning value this node's own replica holds for {@code key} (null: none or a tombstone). */
+    private static String localValue(KvNode node, String key) {
+        SiblingSet set = node.cluster().replica().read(0, b(key));
+        if (set == null || set.winner().isTombstone()) {
+            return null;
+        }
+        return new String(set.winner().value(), StandardCharsets.UTF_8);
+    }
+
+    private static String text(RespValue v) {
+        return v.type() == '$' && v.length() < 0 ? null : v.text();
+    }
+
+    @Test
+    void quorumWritesAreReadBackFromEveryNode() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-quorum", "2",
+                "--write-quorum", "2")) {
+            List<RespConnection> conns = new ArrayList<>();
+            for (String n : ring.names) {
+                conns.add(new RespConnection(ring.port(n)));
+            }
+            Random rnd = new Random(42);
+            Map<String, String> expected = new HashMap<>();
+            for (int i = 0; i < 300; i++) {
+                String key = "key:" + rnd.nextInt(60);
+                String value = "v" + i;
+                RespConnection writer = conns.get(rnd.nextInt(conns.size()));
+                int op = rnd.nextInt(10);
+                if (op == 0) {
+                    writer.call("DEL", key);
+                    expected.remove(key);
+                } else if (op == 1) {
+                    RespValue r = writer.call("APPEND", key, "+");
+                    assertEquals(':', r.type(), r.toString());
+                    expected.merge(key, "+", String::concat);
+                } else {
+                    assertEquals("OK", writer.call("SET", key, value).text());
+                    expected.put(key, value);
+                }
+                // every later read from any node sees the acknowledged write (R + W > N)
+                for (RespConnection reader : conns) {
+                    assertEquals(expected.get(key), text(reader.call("GET", key)), "reading " + key + " after op " + i);
+                }
+            }
+            for (RespConnection c : conns) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void staleReadWithROneIsRepairedAfterwards() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-quorum", "1",
+                "--write-quorum", "1", "--cluster-request-timeout", "300")) {
+            String key = "stale";
+            try (RespConnection a = new RespConnection(ring.port("n1"));
+                 RespConnection c = new RespConnection(ring.port("n3"))) {
+                assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
+                assertEquals("OK", a.call("SET", key, "old").text()); // on all three replicas
+                assertEquals("OK", a.call("CONSISTENCY", "ONE").text());
+                ring.cut("n1", "n3");
+                assertEquals("OK", a.call("SET", key, "new").text()); // W=1: acknowledged by n1 alone
+                LocalRing.await("n2 to receive the write", 5000, () -> "new".equals(localValue(ring.node("n2"), key)));
+                assertEquals("old", localValue(ring.node("n3"), key));
+                // R=1 at n3 answers from its own, stale copy ...
+                assertEquals("old", c.call("GET", key).text());
+                // ... and the read repairs n3 from n2 in the background, though n1 is still unreachable
+                LocalRing.await("read repair of n3", 5000, () -> "new".equals(localValue(ring.node("n3"), key)));
+                assertEquals("new", c.call("GET", key).text());
+                ring.heal("n1", "n3");
+            }
+        }
+    }
+
+    @Test
+    void concurrentWritesAcrossAPartitionBecomeSiblingsAndAContextResolvesThem() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-quorum", "2",
+                "--write-quorum", "2", "--cluster-request-timeout", "300")) {
+            String key = "cart";
+            try (RespConnection a = new RespConnection(ring.port("n1"));
+                 RespConnection bConn = new RespConnection(ring.port("n2"))) {
+                ring.cut("n1", "n2");
+                assertEquals("OK", a.call("SET", key, "from-n1").text());
+                assertEquals("OK", bConn.call("SET", key, "from-n2").text());
+                ring.heal("n1", "n2");
+                assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
+                RespValue sib = a.call("SIBLINGS", key);
+                assertEquals(3, sib.children().size(), sib.toString());
+                Set<String> values = new HashSet<>();
+                for (RespValue v : sib.children().subList(1, 3)) {
+                    values.add(v.text());
+                }
+                assertEquals(Set.of("from-n1", "from-n2"), values);
+                String context = sib.children().get(0).text();
+                // a plain GET returns the same deterministic winner from every node
+                String winner = text(a.call("GET", key));
+                assertTrue(values.contains(winner));
+                assertEquals(winner, text(bConn.call("GET", key)));
+                // a write with the context supersedes both
+                assertEquals("OK", bConn.call("SET", key, "merged", "CONTEXT", context).text());
+                RespValue after = a.call("SIBLINGS", key);
+                assertEquals(2, after.children().size(), after.toString());
+                assertEquals("merged", after.children().get(1).text());
+                for (String n : ring.names) {
+                    try (RespConnection r = new RespConnection(ring.port(n))) {
+                        assertEquals("merged", r.call("GET", key).text());
+                    }
+                }
+                // DELETE with the context leaves a deleted sibling
+                String ctx2 = after.children().get(0).text();
+                assertEquals("OK", a.call("DELETE", key, "CONTEXT", ctx2).text());
+                assertNull(text(bConn.call("GET", key)));
+                RespValue deleted = a.call("SIBLINGS", key);
+                assertEquals(2, deleted.children().size(), deleted.toString());
+                assertEquals(-1, deleted.children().get(1).length());
+            }
+        }
+    }
+
+    @Test
+    void threeRacksGetOneCopyEach() throws Exception {
+        String[] racks = {"r1", "r1", "r2", "r3", "r2"};
+        try (LocalRing ring = LocalRing.start(racks, "--replication-factor", "3", "--write-quorum", "3")) {
+            Map<String, String> rackOf = new HashMap<>();
+            for (int i = 0; i < racks.length; i++) {
+                rackOf.put(ring.names.get(i), racks[i]);
+            }
+            try (RespConnection c = new RespConnection(ring.port("n1"))) {
+                for (int i = 0; i < 100; i++) {
+                    String key = "rack:" + i;
+                    assertEquals("OK", c.call("SET", key, "x").text()); // W=3: on every replica
+                    RespValue owners = c.call("RING", "OWNERS", key);
+                    Set<String> ownerRacks = new HashSet<>();
+                    Set<String> owners3 = new HashSet<>();
+                    for (RespValue o : owners.children()) {
+                        owners3.add(o.text());
+                        ownerRacks.add(rackOf.get(o.text()));
+                    }
+                    assertEquals(3, owners3.size());
+                    assertEquals(Set.of("r1", "r2", "r3"), ownerRacks, "owners of " + key + ": " + owners3);
+                    for (String n : ring.names) {
+                        assertEquals(owners3.contains(n), localValue(ring.node(n), key) != null,
+                                "copy of " + key + " on " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeerWithTheWrongSecretIsRefused() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, new String[] {null, null, "not-the-secret"},
+                "--replication-factor", "3", "--write-quorum", "2", "--cluster-request-timeout", "300")) {
+            try (RespConnection a = new RespConnection(ring.port("n1"));
+                 RespConnection intruder = new RespConnection(ring.port("n3"))) {
+                assertEquals("OK", a.call("SET", "k", "v").text()); // n1 + n2
+                assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
+                RespValue refused = a.call("SET", "k", "w");
+                assertEquals('-', refused.type());
+                assertTrue(refused.text().startsWith("NOREPLICAS Not enough good replicas to write. (answered: 2 of 3)"),
+                        refused.text());
+                assertNull(localValue(ring.node("n3"), "k"), "n3 got data from the ring");
+                RespValue alone = intruder.call("SET", "k", "x");
+                assertTrue(alone.text().startsWith("NOREPLICAS"), alone.text());
+                // the refused peer's write reached no one (the failed write "w" stays stored where it landed)
+                assertEquals("w", localValue(ring.node("n1"), "k"));
+                assertEquals("x", localValue(ring.node("n3"), "k"));
+                LocalRing.await("n2 to hold w", 2000, () -> "w".equals(localValue(ring.node("n2"), "k")));
+                assertTrue(a.call("RING", "NODES").text().contains("n3 127.0.0.1"));
+            }
+        }
+    }
+}
