@@ -618,6 +618,19 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
+    public boolean setLinkCut(String peer, boolean cut) {
+        if (peer.equals(self.name()) || ring.member(peer) == null) {
+            return false;
+        }
+        if (cut) {
+            transport.faults().drop(peer);
+        } else {
+            transport.faults().heal(peer);
+        }
+        return true;
+    }
+
+    @Override
     public List<String> infoFields() {
         return List.of("ring_read_repairs:" + readRepairs.get(),
                 "ring_forwarded_writes:" + forwardedWrites.get(),

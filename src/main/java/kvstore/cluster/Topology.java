@@ -25,6 +25,14 @@ public interface Topology {
     /** "myself", "up", "down" or "unknown" (not contacted yet), as this node sees {@code member}. */
     String state(String member);
 
+    /**
+     * Cuts (drops all traffic, both ways) or heals this node's link to {@code peer}, for trying out
+     * partitions (RING CUT / RING HEAL). False if {@code peer} is not a peer of this node.
+     */
+    default boolean setLinkCut(String peer, boolean cut) {
+        return false;
+    }
+
     /** INFO cluster fields beyond the ring's shape, "name:value" lines. */
     default List<String> infoFields() {
         return List.of();

@@ -51,6 +51,12 @@ final class ClusterCommands {
                 .group("server").doc("Show the nodes of the ring", "kvstore").build());
         ring.subcommand(CommandSpec.builder("owners", 3, this::owners).flags(LOADING, STALE).categories("slow")
                 .group("server").doc("Show the preference list of a key", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("cut", 3, (se, a) -> cut(se, a, true)).flags(LOADING, STALE)
+                .categories("admin", "slow", "dangerous").group("server")
+                .doc("Drop all traffic with a peer, both ways (needs enable-debug-command)", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("heal", 3, (se, a) -> cut(se, a, false)).flags(LOADING, STALE)
+                .categories("admin", "slow", "dangerous").group("server")
+                .doc("Restore traffic with a peer after RING CUT (needs enable-debug-command)", "kvstore").build());
         ring.subcommand(CommandSpec.builder("help", 2, this::ringHelp).flags(LOADING, STALE).categories("slow")
                 .group("server").doc("Show helpful text about the different subcommands", "kvstore").build());
         t.add(ring);
@@ -170,6 +176,23 @@ final class ClusterCommands {
         return ArrayReply.of(out);
     }
 
+    /**
+     * RING CUT / HEAL node: a deterministic partition of this node from one peer, for trying out
+     * siblings and repair by hand. Gated like DEBUG, since it makes the node unavailable to the ring.
+     */
+    private Reply cut(Session s, byte[][] a, boolean cut) {
+        String mode = ctx.config().get("enable-debug-command");
+        String addr = s.address();
+        boolean local = addr.startsWith("127.") || addr.startsWith("0:0:0:0:0:0:0:1") || addr.startsWith("::1");
+        if (!(mode.equals("yes") || (mode.equals("local") && local))) {
+            return ErrorReply.err("RING CUT and HEAL are not allowed: set enable-debug-command to yes or local");
+        }
+        if (!topology().setLinkCut(Args.str(a[2]), cut)) {
+            return ErrorReply.err("no such peer: " + Args.str(a[2]));
+        }
+        return SimpleReply.OK;
+    }
+
     private Reply ringHelp(Session s, byte[][] a) {
         return ArrayReply.of(List.of(
                 BulkReply.of("RING <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
@@ -177,6 +200,10 @@ final class ClusterCommands {
                 BulkReply.of("    Show the ring's nodes: address, bus port, rack, weight, state, owned slot range."),
                 BulkReply.of("OWNERS <key>"),
                 BulkReply.of("    Return the preference list (the N replicas, in order) of <key>."),
+                BulkReply.of("CUT <node>"),
+                BulkReply.of("    Drop all traffic between this node and <node> (needs enable-debug-command)."),
+                BulkReply.of("HEAL <node>"),
+                BulkReply.of("    Restore the traffic RING CUT dropped."),
                 BulkReply.of("HELP"),
                 BulkReply.of("    Print this help.")));
     }
