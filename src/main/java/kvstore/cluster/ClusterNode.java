@@ -79,7 +79,13 @@ public final class ClusterNode implements AutoCloseable {
         if (secret.isEmpty()) {
             throw new IllegalArgumentException("cluster-secret must be set when cluster-nodes lists more than one node");
         }
-        Ring ring = new Ring(members, config.getInt("replication-factor"));
+        int rf = config.getInt("replication-factor");
+        for (String q : new String[] {"read-quorum", "write-quorum"}) {
+            if (config.getInt(q) > rf) {
+                throw new IllegalArgumentException(q + " " + config.getInt(q) + " exceeds replication-factor " + rf);
+            }
+        }
+        Ring ring = new Ring(members, rf);
         PeerTransport transport = new PeerTransport(TransportConfig.builder(name, secret, me.busPort()).build());
         Map<String, java.net.InetSocketAddress> peers = new HashMap<>();
         for (RingMember m : members) {

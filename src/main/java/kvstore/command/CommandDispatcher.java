@@ -32,7 +32,8 @@ public final class CommandDispatcher {
         this.context = context;
         this.locks = context.keyspace().locks();
         this.keyspace = context.keyspace();
-        this.scoped = !(keyspace instanceof kvstore.cluster.SingleNodeCoordinator);
+        // a ring of one (or a dispatcher built without a topology, in tests) keeps the plain path
+        this.scoped = context.topology() != null && context.topology().ring().members().size() > 1;
         context.setTable(table);
         // read on every command, so kept in fields rather than looked up in the config map
         slowlogThresholdMicros = context.config().getLong("slowlog-log-slower-than");
