@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -104,32 +103,21 @@ public final class RingCoordinator implements Keyspace, Topology {
         boolean open;
         int r;
         int w;
-        final List<Object[]> seen = new ArrayList<>(2); // {Integer db, byte[] key, SiblingSet or null}
+        /** Values are Optional-like holders: a key read as absent maps to a holder of null. */
+        final Map<ScopeKey, SiblingSet[]> seen = new java.util.HashMap<>();
 
-        Object[] find(int db, byte[] key) {
-            for (Object[] s : seen) {
-                if ((Integer) s[0] == db && Arrays.equals((byte[]) s[1], key)) {
-                    return s;
-                }
-            }
-            return null;
+        SiblingSet[] find(int db, byte[] key) {
+            return seen.isEmpty() ? null : seen.get(new ScopeKey(db, ByteBuffer.wrap(key)));
         }
 
         void remember(int db, byte[] key, SiblingSet set) {
-            if (!open) {
-                return;
-            }
-            Object[] s = find(db, key);
-            if (s != null) {
-                s[2] = set;
-            } else {
-                seen.add(new Object[] {db, key, set});
+            if (open) {
+                seen.put(new ScopeKey(db, ByteBuffer.wrap(key)), new SiblingSet[] {set});
             }
         }
+    }
 
-        void forget(int db, byte[] key) {
-            seen.removeIf(s -> (Integer) s[0] == db && Arrays.equals((byte[]) s[1], key));
-        }
+    private record ScopeKey(int db, ByteBuffer key) {
     }
 
     @Override
@@ -166,9 +154,9 @@ public final class RingCoordinator implements Keyspace, Topology {
     private SiblingSet readSet(int db, byte[] key) {
         Scope s = scopes.get();
         if (s.open) {
-            Object[] seen = s.find(db, key);
+            SiblingSet[] seen = s.find(db, key);
             if (seen != null) {
-                return (SiblingSet) seen[2];
+                return seen[0];
             }
         }
         byte[] sk = LocalReplica.storageKey(db, key);
@@ -395,12 +383,11 @@ public final class RingCoordinator implements Keyspace, Topology {
         if (!s.open) {
             return null;
         }
-        Object[] seen = s.find(db, key);
+        SiblingSet[] seen = s.find(db, key);
         if (seen == null) {
             return null;
         }
-        SiblingSet set = (SiblingSet) seen[2];
-        return set == null ? VersionVector.EMPTY : set.clock();
+        return seen[0] == null ? VersionVector.EMPTY : seen[0].clock();
     }
 
     private void write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
@@ -560,8 +547,16 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public void flush(int db) {
-        for (byte[] key : replica.storedKeys(db)) {
-            delete(db, key);
+        // key by key through the ring; not remembered in the command's scope (it may be huge)
+        Scope s = scopes.get();
+        boolean open = s.open;
+        s.open = false;
+        try {
+            for (byte[] key : replica.storedKeys(db)) {
+                delete(db, key);
+            }
+        } finally {
+            s.open = open;
         }
     }
 

@@ -44,8 +44,9 @@ class RingIT {
 
     @Test
     void quorumWritesAreReadBackFromEveryNode() throws Exception {
-        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-quorum", "2",
-                "--write-quorum", "2")) {
+        // four nodes and N=3: every key has a node that is not its replica and forwards its writes
+        try (LocalRing ring = LocalRing.start(new String[] {"", "", "", ""}, "--replication-factor", "3",
+                "--read-quorum", "2", "--write-quorum", "2")) {
             List<RespConnection> conns = new ArrayList<>();
             for (String n : ring.names) {
                 conns.add(new RespConnection(ring.port(n)));
@@ -64,6 +65,13 @@ class RingIT {
                     RespValue r = writer.call("APPEND", key, "+");
                     assertEquals(':', r.type(), r.toString());
                     expected.merge(key, "+", String::concat);
+                } else if (op == 2) {
+                    RespValue r = writer.call("INCR", "counter:" + key);
+                    assertEquals(':', r.type(), r.toString());
+                    expected.merge("counter:" + key, "1", (x, y) -> Long.toString(Long.parseLong(x) + 1));
+                    for (RespConnection reader : conns) {
+                        assertEquals(expected.get("counter:" + key), text(reader.call("GET", "counter:" + key)));
+                    }
                 } else {
                     assertEquals("OK", writer.call("SET", key, value).text());
                     expected.put(key, value);
@@ -73,8 +81,35 @@ class RingIT {
                     assertEquals(expected.get(key), text(reader.call("GET", key)), "reading " + key + " after op " + i);
                 }
             }
+            long forwarded = 0;
+            for (String n : ring.names) {
+                String info = conns.get(ring.names.indexOf(n)).call("INFO", "cluster").text();
+                forwarded += Long.parseLong(info.replaceAll("(?s).*ring_forwarded_writes:(\\d+).*", "$1"));
+            }
+            assertTrue(forwarded > 0, "some writes went through a node that is not a replica");
             for (RespConnection c : conns) {
                 c.close();
+            }
+        }
+    }
+
+    @Test
+    void pipelinedRepliesKeepTheirOrderOffTheEventLoop() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3")) {
+            try (RespConnection c = new RespConnection(ring.port("n1"))) {
+                java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+                int n = 2000;
+                for (int i = 0; i < n; i++) {
+                    batch.write(RespConnection.encode(List.of(b("SET"), b("p" + (i % 50)), b("v" + i))));
+                    batch.write(RespConnection.encode(List.of(b("GET"), b("p" + (i % 50)))));
+                    batch.write(RespConnection.encode(List.of(b("ECHO"), b("e" + i))));
+                }
+                c.send(batch.toByteArray());
+                for (int i = 0; i < n; i++) {
+                    assertEquals("OK", c.read().text());
+                    assertEquals("v" + i, c.read().text());
+                    assertEquals("e" + i, c.read().text());
+                }
             }
         }
     }
