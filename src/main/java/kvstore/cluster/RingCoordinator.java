@@ -397,14 +397,15 @@ public final class RingCoordinator implements Keyspace, Topology {
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
         SiblingSet written;
         if (prefs.contains(self)) {
-            written = await(coordinate(write), timeout.toMillis() + 100, w);
+            java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+            written = await(coordinate(write, acks), timeout.toMillis() + 100, w, acks);
         } else {
             written = forward(write, prefs);
         }
         scopes.get().remember(db, key, written);
     }
 
-    private SiblingSet await(CompletableFuture<SiblingSet> f, long ms, int w) {
+    private SiblingSet await(CompletableFuture<SiblingSet> f, long ms, int w, java.util.concurrent.atomic.AtomicInteger acks) {
         try {
             return f.get(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -416,7 +417,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                     : new UnavailableException("NOREPLICAS Not enough good replicas to write. (" + e.getCause() + ")");
         } catch (TimeoutException e) {
             writeFailures.incrementAndGet();
-            throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (answered: ? of " + w + ")");
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (answered: " + acks.get() + " of " + w + ")");
         }
     }
 
@@ -425,12 +426,19 @@ public final class RingCoordinator implements Keyspace, Topology {
      * and completes with the written set after W acknowledgements.
      */
     CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write) {
+        return coordinate(write, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** As {@link #coordinate(ReplicaMessages.Write)}, counting acknowledgements in {@code acks}. */
+    private CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write,
+                                                     java.util.concurrent.atomic.AtomicInteger acks) {
         byte[] sk = write.sk();
         int db = kvstore.storage.StorageKey.db(sk);
         byte[] key = kvstore.storage.StorageKey.userKey(sk);
         List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
         int w = Math.max(1, Math.min(write.w(), prefs.size()));
         SiblingSet next = replica.write(db, key, write.context(), write.expireAt(), write.type(), write.value());
+        acks.set(1);
         CompletableFuture<SiblingSet> result = new CompletableFuture<>();
         if (w == 1) {
             result.complete(next);
@@ -449,10 +457,11 @@ public final class RingCoordinator implements Keyspace, Topology {
                 peerAnswered(m.name(), e);
                 boolean succeed = false;
                 boolean fail = false;
-                int acks;
+                int acked;
                 synchronized (counts) {
                     if (e == null) {
                         counts[0]++;
+                        acks.set(counts[0]);
                         succeed = counts[0] == w;
                     } else {
                         counts[1]++;
@@ -461,13 +470,13 @@ public final class RingCoordinator implements Keyspace, Topology {
                     if (counts[0] + counts[1] == prefs.size() && counts[0] < w) {
                         fail = true;
                     }
-                    acks = counts[0];
+                    acked = counts[0];
                 }
                 if (succeed) {
                     result.complete(next);
                 } else if (fail) {
                     result.completeExceptionally(new UnavailableException(
-                            "NOREPLICAS Not enough good replicas to write. (answered: " + acks + " of " + w + ")"));
+                            "NOREPLICAS Not enough good replicas to write. (answered: " + acked + " of " + w + ")"));
                 }
             });
         }
