@@ -45,6 +45,13 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     public static ClusterNode create(Config config, Engine engine, long actor) {
+        ClusterNode node = build(config, engine, actor);
+        node.replica.setMaxSiblings(config.getInt("max-siblings"));
+        config.onChange("max-siblings", v -> node.replica.setMaxSiblings(Integer.parseInt(v)));
+        return node;
+    }
+
+    private static ClusterNode build(Config config, Engine engine, long actor) {
         int databases = config.getInt("databases");
         List<RingMember> members = RingMember.parseList(config.get("cluster-nodes"));
         String name = config.get("node-name");

@@ -1,6 +1,7 @@
 package kvstore.cluster;
 
 import kvstore.keyspace.KeyLocks;
+import kvstore.keyspace.ReplyException;
 import kvstore.storage.Engine;
 import kvstore.storage.EngineCursor;
 import kvstore.storage.StorageKey;
@@ -45,6 +46,7 @@ public final class LocalReplica {
     private final Set<ByteBuffer> reclaimed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean activeExpire = new AtomicBoolean(true);
     private final AtomicLong expiredKeys = new AtomicLong();
+    private volatile int maxSiblings = Integer.MAX_VALUE;
 
     /**
      * @param locks the locks serialising changes of one key; a single node shares the command locks
@@ -60,6 +62,15 @@ public final class LocalReplica {
         for (int i = 0; i < databases; i++) {
             counters[i] = new DbCounters();
         }
+    }
+
+    /**
+     * Caps the siblings a write may leave: a write that would leave more is refused (the client
+     * resolves them with SIBLINGS and a write with their context). Merges from other replicas are
+     * never refused, so two partitions may together hold up to twice the cap until resolved.
+     */
+    public void setMaxSiblings(int max) {
+        this.maxSiblings = max;
     }
 
     public long actor() {
@@ -91,6 +102,10 @@ public final class LocalReplica {
             SiblingSet current = engine.get(sk);
             VersionVector ctx = context != null ? context : current == null ? VersionVector.EMPTY : current.clock();
             SiblingSet next = SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), expireAt, type, value);
+            if (next.size() > maxSiblings && next.size() > current.size()) {
+                throw new ReplyException("ERR the key would have more than max-siblings (" + maxSiblings
+                        + ") siblings: read them with SIBLINGS and write with their context to resolve them");
+            }
             engine.put(sk, next);
             account(sk, current == null ? null : current.winner(), next.winner());
             return next;

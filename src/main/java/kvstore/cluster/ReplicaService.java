@@ -38,8 +38,13 @@ final class ReplicaService {
         transport.register(ReplicaMessages.COORDINATE, new RequestHandler() {
             @Override
             public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
-                ReplicaMessages.Write w = ReplicaMessages.Write.decode(payload);
-                return coordinator.coordinate(w).handle((set, e) -> {
+                CompletableFuture<kvstore.version.SiblingSet> written;
+                try {
+                    written = coordinator.coordinate(ReplicaMessages.Write.decode(payload));
+                } catch (RuntimeException e) {
+                    written = CompletableFuture.failedFuture(e); // answered as a reply text below
+                }
+                return written.handle((set, e) -> {
                     if (e == null) {
                         byte[] enc = SiblingSetCodec.encode(set);
                         return ByteBuffer.allocate(1 + enc.length).put((byte) 0).put(enc).array();

@@ -104,7 +104,7 @@ public final class CommandDispatcher {
         }
         try {
             return spec.command().execute(session, argv);
-        } catch (kvstore.keyspace.UnavailableException e) {
+        } catch (kvstore.keyspace.ReplyException e) {
             return new ErrorReply(e.getMessage());
         } catch (RuntimeException e) {
             log.warn("command '{}' failed", spec.name(), e);

@@ -59,7 +59,8 @@ final class Settings {
                 Setting.integer("replication-factor", 3, 1, 15, false),
                 Setting.integer("read-quorum", 2, 1, 15, false),
                 Setting.integer("write-quorum", 2, 1, 15, false),
-                Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false))) {
+                Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false),
+                Setting.integer("max-siblings", 100, 1, 100_000, true))) {
             m.put(s.name(), s);
         }
         return m;

@@ -76,6 +76,29 @@ class ExtensionCommandsIT {
     }
 
     @Test
+    void maxSiblingsRefusesAWriteThatWouldExceedIt() throws IOException {
+        try (RespConnection c = new RespConnection(server.port())) {
+            assertEquals("OK", c.call("CONFIG", "SET", "max-siblings", "2").text());
+            try {
+                c.call("SET", "ext:m", "v");
+                String ctx = c.call("SIBLINGS", "ext:m").children().get(0).text();
+                assertEquals("OK", c.call("SET", "ext:m", "a", "CONTEXT", ctx).text());
+                assertEquals("OK", c.call("SET", "ext:m", "b", "CONTEXT", ctx).text());
+                RespValue refused = c.call("SET", "ext:m", "c", "CONTEXT", ctx);
+                assertEquals('-', refused.type());
+                assertTrue(refused.text().startsWith("ERR the key would have more than max-siblings (2) siblings"),
+                        refused.text());
+                assertEquals(3, c.call("SIBLINGS", "ext:m").children().size());
+                // a plain SET supersedes what this node has seen: it resolves them
+                assertEquals("OK", c.call("SET", "ext:m", "d").text());
+                assertEquals(2, c.call("SIBLINGS", "ext:m").children().size());
+            } finally {
+                c.call("CONFIG", "SET", "max-siblings", "100");
+            }
+        }
+    }
+
+    @Test
     void ringAndClusterCommands() throws IOException {
         try (RespConnection c = new RespConnection(server.port())) {
             String nodes = c.call("RING", "NODES").text();
