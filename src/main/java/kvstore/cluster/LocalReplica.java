@@ -271,9 +271,18 @@ public final class LocalReplica {
 
     /** Live keys of {@code db} in storage order, from slot {@code cursor} on, whole slots at a time. */
     public long scan(int db, long cursor, int count, List<byte[]> keys) {
-        int slot = (int) cursor;
+        int slot = scanRange(db, (int) cursor, KeySlot.SLOTS, count, keys);
+        return slot >= KeySlot.SLOTS ? 0 : slot;
+    }
+
+    /**
+     * Adds the live keys of {@code db} in slots {@code [from, to)}, whole slots at a time, until
+     * {@code keys} holds at least {@code count}; returns the slot to continue from ({@code to} when done).
+     */
+    public int scanRange(int db, int from, int to, int count, List<byte[]> keys) {
+        int slot = from;
         long now = System.currentTimeMillis();
-        while (slot < KeySlot.SLOTS && keys.size() < count) {
+        while (slot < to && keys.size() < count) {
             try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
                 while (c.next()) {
                     byte[] sk = c.key();
@@ -284,7 +293,7 @@ public final class LocalReplica {
             }
             slot++;
         }
-        return slot >= KeySlot.SLOTS ? 0 : slot;
+        return slot;
     }
 
     public void forEachKey(int db, Consumer<byte[]> action) {

@@ -18,12 +18,18 @@ import java.nio.ByteBuffer;
  *                      u8 W, [i32 length, context ({@link SiblingSetCodec#encodeClock})],
  *                      i64 expireAt, u8 type, i32 value length, value
  *            response: u8 0 then the written sibling set, or u8 1 then the error reply text (UTF-8)
+ * SCAN       request:  i32 db, i32 from slot, i32 to slot (exclusive), i32 count
+ *            response: i32 next slot, i32 n, n times (i32 length, user key)
+ * SIZE       request:  i32 db
+ *            response: i64 keys this node holds in db (its DBSIZE counter)
  * </pre>
  */
 final class ReplicaMessages {
     static final int READ = 40;
     static final int MERGE = 41;
     static final int COORDINATE = 42;
+    static final int SCAN = 43;
+    static final int SIZE = 44;
 
     private ReplicaMessages() {
     }

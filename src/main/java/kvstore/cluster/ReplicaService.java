@@ -35,6 +35,27 @@ final class ReplicaService {
             replica.merge(sk, SiblingSetCodec.read(b));
             return new byte[0];
         }));
+        transport.register(ReplicaMessages.SCAN, RequestHandler.blocking((peer, payload) -> {
+            ByteBuffer b = ByteBuffer.wrap(payload);
+            int db = b.getInt();
+            int from = b.getInt();
+            int to = b.getInt();
+            int count = b.getInt();
+            java.util.List<byte[]> keys = new java.util.ArrayList<>();
+            int next = replica.scanRange(db, from, Math.min(to, KeySlot.SLOTS), count, keys);
+            int size = 8;
+            for (byte[] k : keys) {
+                size += 4 + k.length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size).putInt(next).putInt(keys.size());
+            for (byte[] k : keys) {
+                out.putInt(k.length).put(k);
+            }
+            return out.array();
+        }));
+        transport.register(ReplicaMessages.SIZE, RequestHandler.nonBlocking((peer, payload) ->
+                CompletableFuture.completedFuture(ByteBuffer.allocate(8)
+                        .putLong(replica.size(ByteBuffer.wrap(payload).getInt())).array())));
         transport.register(ReplicaMessages.COORDINATE, new RequestHandler() {
             @Override
             public CompletableFuture<byte[]> handle(String peer, byte[] payload) {

@@ -53,8 +53,8 @@ import java.util.function.Consumer;
  *
  * Calls block the calling thread until the quorum answers, so commands on a ring run off the Netty
  * event loops (see the server's ClientHandler); peer answers arrive on the transport's event loops
- * and only complete futures there. Keyspace-wide calls (size, scan, keys, randomkey) see this node's
- * replicas only; flush deletes, through the ring, the keys this node holds.
+ * and only complete futures there. Keyspace-wide calls (size, scan, keys, randomkey, flush) walk the
+ * ring slot range by slot range, unless this node holds every slot.
  */
 public final class RingCoordinator implements Keyspace, Topology {
     private static final Logger log = LoggerFactory.getLogger(RingCoordinator.class);
@@ -516,15 +516,46 @@ public final class RingCoordinator implements Keyspace, Topology {
         peerStates.put(peer, e == null ? "up" : "down");
     }
 
-    // ---- node-local keyspace views
+    // ---- keyspace-wide views
 
     public int expireCycle(long budgetNanos) {
         return replica.expireCycle(budgetNanos);
     }
 
+    /** True if this node is a replica of every slot (N = number of nodes): its own views are complete. */
+    private boolean holdsEverything() {
+        return ring.replicationFactor() == ring.members().size();
+    }
+
+    /**
+     * DBSIZE: this node's count when it holds every slot; otherwise an estimate, the sum of every
+     * node's count divided by N (exact when every replica holds every key it should; nodes that do
+     * not answer in time are left out).
+     */
     @Override
     public long size(int db) {
-        return replica.size(db);
+        if (holdsEverything()) {
+            return replica.size(db);
+        }
+        long sum = replica.size(db);
+        byte[] payload = ByteBuffer.allocate(4).putInt(db).array();
+        List<CompletableFuture<byte[]>> answers = new ArrayList<>();
+        for (RingMember m : ring.members()) {
+            if (m != self) {
+                answers.add(transport.request(m.name(), ReplicaMessages.SIZE, payload, timeout));
+            }
+        }
+        for (CompletableFuture<byte[]> f : answers) {
+            try {
+                sum += ByteBuffer.wrap(f.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS)).getLong();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                // left out of the estimate
+            }
+        }
+        return Math.round((double) sum / ring.replicationFactor());
     }
 
     @Override
@@ -537,31 +568,105 @@ public final class RingCoordinator implements Keyspace, Topology {
         return replica.averageTtl(db);
     }
 
+    /**
+     * SCAN over the ring: the cursor is a slot. Each owner's slot range is read from one replica of it
+     * (this node when it is one, else the first that answers), so a key its other replicas hold but
+     * that one missed may be skipped (a read at R=1).
+     */
     @Override
     public ScanPage scan(int db, long cursor, int count) {
         List<byte[]> keys = new ArrayList<>();
-        long next = replica.scan(db, cursor, count, keys);
-        return new ScanPage(next, keys);
+        if (holdsEverything()) {
+            return new ScanPage(replica.scan(db, cursor, count, keys), keys);
+        }
+        int slot = (int) cursor;
+        while (slot < KeySlot.SLOTS && keys.size() < count) {
+            int end = ring.slotRange(ring.owner(slot).name())[1] + 1;
+            slot = scanRange(db, slot, end, count, keys);
+        }
+        return new ScanPage(slot >= KeySlot.SLOTS ? 0 : slot, keys);
+    }
+
+    /** Keys of slots [from, to) (one owner's range) from one replica; returns the slot to go on from. */
+    private int scanRange(int db, int from, int to, int count, List<byte[]> keys) {
+        List<RingMember> prefs = ring.preferenceList(from);
+        if (prefs.contains(self)) {
+            return replica.scanRange(db, from, to, count, keys);
+        }
+        byte[] payload = ByteBuffer.allocate(16).putInt(db).putInt(from).putInt(to).putInt(count - keys.size()).array();
+        for (RingMember m : prefs) {
+            try {
+                ByteBuffer b = ByteBuffer.wrap(transport.request(m.name(), ReplicaMessages.SCAN, payload, timeout)
+                        .get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS));
+                peerAnswered(m.name(), null);
+                int next = b.getInt();
+                int n = b.getInt();
+                for (int i = 0; i < n; i++) {
+                    keys.add(ReplicaMessages.bytes(b, b.getInt()));
+                }
+                return next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                peerAnswered(m.name(), e);
+            }
+        }
+        throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: 0 of 1)");
     }
 
     @Override
     public void forEachKey(int db, Consumer<byte[]> action) {
-        replica.forEachKey(db, action);
+        if (holdsEverything()) {
+            replica.forEachKey(db, action);
+            return;
+        }
+        long cursor = 0;
+        do {
+            ScanPage page = scan(db, cursor, 1000);
+            page.keys().forEach(action);
+            cursor = page.cursor();
+        } while (cursor != 0);
     }
 
     @Override
     public byte[] randomKey(int db) {
-        return replica.randomKey(db);
+        if (holdsEverything()) {
+            return replica.randomKey(db);
+        }
+        // from a random slot to the end, then from the start: the first key found
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(KeySlot.SLOTS);
+        for (int[] span : new int[][] {{start, KeySlot.SLOTS}, {0, start}}) {
+            int slot = span[0];
+            List<byte[]> keys = new ArrayList<>(1);
+            while (slot < span[1] && keys.isEmpty()) {
+                int end = Math.min(span[1], ring.slotRange(ring.owner(slot).name())[1] + 1);
+                slot = scanRange(db, slot, end, 1, keys);
+            }
+            if (!keys.isEmpty()) {
+                return keys.get(0);
+            }
+        }
+        return null;
     }
 
+    /** FLUSHDB/FLUSHALL: deletes, through the ring, every key a walk of the ring finds. */
     @Override
     public void flush(int db) {
-        // key by key through the ring; not remembered in the command's scope (it may be huge)
+        // not remembered in the command's scope (it may be huge)
         Scope s = scopes.get();
         boolean open = s.open;
         s.open = false;
         try {
-            for (byte[] key : replica.storedKeys(db)) {
+            if (holdsEverything()) {
+                for (byte[] key : replica.storedKeys(db)) {
+                    delete(db, key);
+                }
+                return;
+            }
+            List<byte[]> all = new ArrayList<>();
+            forEachKey(db, all::add);
+            for (byte[] key : all) {
                 delete(db, key);
             }
         } finally {

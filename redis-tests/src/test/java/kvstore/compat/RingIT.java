@@ -94,6 +94,49 @@ class RingIT {
     }
 
     @Test
+    void keyspaceWideCommandsSeeTheWholeRing() throws Exception {
+        // four nodes and N=2: no node holds every key
+        try (LocalRing ring = LocalRing.start(new String[] {"", "", "", ""}, "--replication-factor", "2",
+                "--read-quorum", "1", "--write-quorum", "2")) {
+            Set<String> written = new HashSet<>();
+            try (RespConnection c = new RespConnection(ring.port("n1"))) {
+                for (int i = 0; i < 200; i++) {
+                    assertEquals("OK", c.call("SET", "all:" + i, "v").text());
+                    written.add("all:" + i);
+                }
+                assertTrue(ring.node("n1").cluster().replica().size(0) < 200, "n1 holds only some keys");
+            }
+            for (String n : ring.names) {
+                try (RespConnection c = new RespConnection(ring.port(n))) {
+                    assertEquals(200, Long.parseLong(c.call("DBSIZE").text()), "DBSIZE at " + n);
+                    Set<String> keys = new HashSet<>();
+                    for (RespValue k : c.call("KEYS", "*").children()) {
+                        keys.add(k.text());
+                    }
+                    assertEquals(written, keys, "KEYS at " + n);
+                    Set<String> scanned = new HashSet<>();
+                    String cursor = "0";
+                    do {
+                        RespValue page = c.call("SCAN", cursor, "COUNT", "7");
+                        cursor = page.children().get(0).text();
+                        for (RespValue k : page.children().get(1).children()) {
+                            scanned.add(k.text());
+                        }
+                    } while (!cursor.equals("0"));
+                    assertEquals(written, scanned, "SCAN at " + n);
+                    assertTrue(written.contains(c.call("RANDOMKEY").text()));
+                }
+            }
+            try (RespConnection c = new RespConnection(ring.port("n3"))) {
+                assertEquals("OK", c.call("FLUSHALL").text());
+                assertEquals(0, Long.parseLong(c.call("DBSIZE").text()));
+                assertEquals(0, c.call("KEYS", "*").children().size());
+                assertEquals(-1, c.call("RANDOMKEY").length());
+            }
+        }
+    }
+
+    @Test
     void pipelinedRepliesKeepTheirOrderOffTheEventLoop() throws Exception {
         try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3")) {
             try (RespConnection c = new RespConnection(ring.port("n1"))) {
