@@ -38,8 +38,11 @@ class ClientsIT {
 
     @AfterAll
     static void stop() throws Exception {
+        boolean exited = server.terminate();
         String log = server.log();
         server.close();
+        assertTrue(exited, "kvstore did not exit within 15 s of SIGTERM");
+        assertTrue(log.contains("ready to exit"), "no clean shutdown in the log:\n" + log);
         assertFalse(log.contains("WARN") || log.contains("ERROR"), "server log has warnings:\n" + log);
     }
 

@@ -81,9 +81,16 @@ public final class KvstoreProcess implements AutoCloseable {
         return Files.exists(out) ? Files.readString(out) : "";
     }
 
+    /** Sends SIGTERM, as a service manager does, and returns whether the process exited within 15 s. */
+    public boolean terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        process.waitFor();
+        if (!terminate()) {
+            process.destroyForcibly().waitFor();
+        }
     }
 }
