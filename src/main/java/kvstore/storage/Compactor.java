@@ -81,10 +81,41 @@ final class Compactor {
     void run() {
         while (!stopped) {
             CompletableFuture<Void> request = manual;
+            Throwable failure = null;
+            boolean idle = false;
             TableSet s = engine.retainCurrent();
             try {
                 Job job = request != null ? fullJob(s) : pick(s);
                 if (job == null) {
+                    idle = true;
+                } else {
+                    busy = true;
+                    if (!job.inputs().isEmpty()) {
+                        compact(job, s);
+                    }
+                }
+            } catch (RuntimeException | IOException e) {
+                failure = e;
+            } finally {
+                // released before a waiter is told, so the replaced tables are already gone from disk
+                s.release();
+            }
+            if (request != null) {
+                manual = null;
+                if (failure == null) {
+                    request.complete(null);
+                } else {
+                    request.completeExceptionally(failure);
+                }
+            }
+            try {
+                if (failure != null) {
+                    if (stopped) {
+                        return;
+                    }
+                    log.error("compaction failed; retrying in 1s", failure);
+                    Thread.sleep(1000);
+                } else if (idle) {
                     busy = false;
                     synchronized (engine.signal()) {
                         engine.signal().notifyAll();
@@ -92,34 +123,9 @@ final class Compactor {
                             engine.signal().wait(1000);
                         }
                     }
-                    continue;
-                }
-                busy = true;
-                if (!job.inputs().isEmpty()) {
-                    compact(job, s);
-                }
-                if (request != null) {
-                    manual = null;
-                    request.complete(null);
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException | IOException e) {
-                if (stopped) {
-                    return;
-                }
-                log.error("compaction failed; retrying in 1s", e);
-                if (request != null) {
-                    manual = null;
-                    request.completeExceptionally(e);
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            } finally {
-                s.release();
             }
         }
         CompletableFuture<Void> request = manual;

@@ -65,7 +65,13 @@ public final class LsmEngine implements Engine {
         try {
             Files.createDirectories(dir);
             lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            fileLock = lockChannel.tryLock();
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by another engine in this JVM
+            }
+            fileLock = lock;
             if (fileLock == null) {
                 lockChannel.close();
                 throw new StorageException("engine directory " + dir + " is in use by another process");
