@@ -124,7 +124,7 @@ public final class LsmEngine implements Engine {
                     }
                 }
             }
-            recovered = new Memtable(segments.isEmpty() ? maxNumber + 1 : segments.firstKey());
+            recovered = new Memtable(segments.isEmpty() ? maxNumber + 1 : segments.firstKey(), options.memtableSize());
             replay(segments, recovered);
             nextFile = new AtomicLong(maxNumber + 1);
             commitLog = new CommitLog(dir, options.fsync(), options.segmentSize(), nextFile.getAndIncrement());
@@ -215,17 +215,17 @@ public final class LsmEngine implements Engine {
     byte[] getRaw(byte[] key) {
         TableSet s = acquire();
         try {
-            byte[] v = s.active.get(key);
+            long hash = BloomFilter.hash(key);
+            byte[] v = s.active.get(key, hash);
             if (v != null) {
                 return v;
             }
             for (Memtable m : s.frozen) {
-                v = m.get(key);
+                v = m.get(key, hash);
                 if (v != null) {
                     return v;
                 }
             }
-            long hash = BloomFilter.hash(key);
             for (SSTable t : s.levels.get(0)) {
                 if (t.covers(key)) {
                     v = t.get(key, hash);
@@ -433,7 +433,7 @@ public final class LsmEngine implements Engine {
             List<Memtable> frozen = new ArrayList<>(s.frozen.size() + 1);
             frozen.add(s.active);
             frozen.addAll(s.frozen);
-            publish(new TableSet(new Memtable(segment), frozen, s.levels));
+            publish(new TableSet(new Memtable(segment, options.memtableSize()), frozen, s.levels));
         }
         wake();
     }

@@ -58,6 +58,20 @@ final class MappedFile {
         }
     }
 
+    /** The bytes at {@code pos}: a view of the map when they lie in one chunk, else a copy. */
+    java.nio.ByteBuffer slice(long pos, int len) {
+        if (pos < 0 || len < 0 || pos + len > size) {
+            throw new StorageException("read of " + len + " bytes at " + pos + " beyond the end of " + path
+                    + " (" + size + " bytes)");
+        }
+        int chunk = (int) (pos >>> CHUNK_SHIFT);
+        int inChunk = (int) (pos & (CHUNK - 1));
+        if (inChunk + len <= maps[chunk].capacity()) {
+            return maps[chunk].slice(inChunk, len);
+        }
+        return java.nio.ByteBuffer.wrap(read(pos, len));
+    }
+
     byte[] read(long pos, int len) {
         byte[] b = new byte[len];
         read(pos, b, 0, len);

@@ -1,5 +1,7 @@
 package kvstore.storage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,12 +18,30 @@ final class Memtable {
     /** Rough per-entry overhead of a skip-list node, its entry and the two arrays, for the size estimate. */
     static final int ENTRY_OVERHEAD = 64;
 
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int PROBES = 6;
+
     private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final AtomicLong bytes = new AtomicLong();
     private final long firstSegment;
+    /**
+     * A bloom filter over the keys, so that a read of a key that is not here skips the skip-list walk
+     * (a string of cache misses). Bits are set before the map insert, with release semantics, and read
+     * with acquire semantics, so a reader that can see the entry also sees its bits.
+     */
+    private final long[] bloom;
+    private final long bloomBits;
 
     Memtable(long firstSegment) {
+        this(firstSegment, 1 << 20);
+    }
+
+    /** {@code capacityBytes}: the memtable size; the filter gets one bit per 8 bytes of it. */
+    Memtable(long firstSegment, long capacityBytes) {
         this.firstSegment = firstSegment;
+        long bits = Math.max(1 << 12, Math.min(1L << 31, capacityBytes / 8));
+        this.bloom = new long[(int) (bits >>> 6)];
+        this.bloomBits = (long) bloom.length << 6;
     }
 
     /** The first commit-log segment holding this memtable's writes. */
@@ -30,12 +50,32 @@ final class Memtable {
     }
 
     void put(byte[] key, byte[] value) {
+        long h = BloomFilter.hash(key);
+        int h1 = (int) h;
+        int h2 = (int) (h >>> 32);
+        for (int i = 0; i < PROBES; i++) {
+            long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
+            WORDS.getAndBitwiseOrRelease(bloom, (int) (bit >>> 6), 1L << bit);
+        }
         byte[] prev = map.put(key, value);
         long delta = value.length + (prev == null ? key.length + ENTRY_OVERHEAD : -prev.length);
         bytes.addAndGet(delta);
     }
 
     byte[] get(byte[] key) {
+        return get(key, BloomFilter.hash(key));
+    }
+
+    /** The entry for {@code key}, whose {@link BloomFilter#hash} is {@code hash}, or null. */
+    byte[] get(byte[] key, long hash) {
+        int h1 = (int) hash;
+        int h2 = (int) (hash >>> 32);
+        for (int i = 0; i < PROBES; i++) {
+            long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
+            if (((long) WORDS.getAcquire(bloom, (int) (bit >>> 6)) & (1L << bit)) == 0) {
+                return null;
+            }
+        }
         return map.get(key);
     }
 

@@ -1,6 +1,7 @@
 package kvstore.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -261,16 +262,20 @@ final class SSTable {
         return found;
     }
 
-    private byte[] readBlock(int b) {
+    /**
+     * Block {@code b}, checked against its CRC, as a buffer over the mapping itself (no copy) unless
+     * the block straddles two maps.
+     */
+    private ByteBuffer readBlock(int b) {
         int len = blockLengths[b];
-        byte[] data = file.read(blockOffsets[b], len);
-        int stored = ((data[len - 4] & 0xff) << 24) | ((data[len - 3] & 0xff) << 16)
-                | ((data[len - 2] & 0xff) << 8) | (data[len - 1] & 0xff);
-        if (stored != crc(data, 0, len - 4)) {
+        ByteBuffer data = file.slice(blockOffsets[b], len);
+        CRC32C c = new CRC32C();
+        c.update(data.duplicate().limit(len - 4));
+        if (data.getInt(len - 4) != (int) c.getValue()) {
             throw new TableCorruptException(file.path(), blockOffsets[b], "block checksum mismatch");
         }
-        if (data[0] != TableWriter.BLOCK_PREFIX) {
-            throw new TableCorruptException(file.path(), blockOffsets[b], "unknown block type " + data[0]);
+        if (data.get(0) != TableWriter.BLOCK_PREFIX) {
+            throw new TableCorruptException(file.path(), blockOffsets[b], "unknown block type " + data.get(0));
         }
         return data;
     }
@@ -288,10 +293,10 @@ final class SSTable {
         return value;
     }
 
-    /** Decodes the entries of one block in order. */
+    /** Decodes the entries of one block in order, straight from the mapped bytes. */
     private final class BlockReader {
         private final int block;
-        private final byte[] data;
+        private final ByteBuffer data;
         private final int end;
         private int pos = 1;
         byte[] keyBuf = new byte[64];
@@ -301,10 +306,39 @@ final class SSTable {
         private long blobOffset;
         private int valueLen;
 
-        BlockReader(int block, byte[] data) {
+        BlockReader(int block, ByteBuffer data) {
             this.block = block;
             this.data = data;
-            this.end = data.length - 4;
+            this.end = data.capacity() - 4;
+        }
+
+        private long varLong() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= end) {
+                    throw new IllegalStateException("truncated varint");
+                }
+                int b = data.get(pos++);
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IllegalStateException("varint too long");
+        }
+
+        private int varInt() {
+            long v = varLong();
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new IllegalStateException("length out of range");
+            }
+            return (int) v;
+        }
+
+        private void need(int n) {
+            if (end - pos < n) {
+                throw new IllegalStateException("entry runs past the block");
+            }
         }
 
         boolean next() {
@@ -312,34 +346,32 @@ final class SSTable {
                 return false;
             }
             try {
-                ByteSource in = new ByteSource(data, pos, end);
-                int shared = in.varInt();
-                int unshared = in.varInt();
+                int shared = varInt();
+                int unshared = varInt();
                 if (shared > keyLen) {
                     throw new IllegalStateException("shared prefix beyond previous key");
                 }
-                in.need(unshared);
+                need(unshared + 1);
                 if (shared + unshared > keyBuf.length) {
                     keyBuf = Arrays.copyOf(keyBuf, Math.max(keyBuf.length * 2, shared + unshared));
                 }
-                System.arraycopy(data, in.pos, keyBuf, shared, unshared);
-                in.pos += unshared;
+                data.get(pos, keyBuf, shared, unshared);
+                pos += unshared;
                 keyLen = shared + unshared;
-                kind = in.u8();
+                kind = data.get(pos++);
                 if (kind == TableWriter.KIND_VALUE) {
-                    valueLen = in.varInt();
-                    in.need(valueLen);
-                    valuePos = in.pos;
-                    in.pos += valueLen;
+                    valueLen = varInt();
+                    need(valueLen);
+                    valuePos = pos;
+                    pos += valueLen;
                 } else if (kind == TableWriter.KIND_BLOB) {
-                    blobOffset = in.varLong();
-                    valueLen = in.varInt();
+                    blobOffset = varLong();
+                    valueLen = varInt();
                 } else if (kind != TableWriter.KIND_TOMBSTONE) {
                     throw new IllegalStateException("unknown entry kind " + kind);
                 }
-                pos = in.pos;
                 return true;
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | IndexOutOfBoundsException e) {
                 throw new TableCorruptException(file.path(), blockOffsets[block], "malformed block: " + e.getMessage());
             }
         }
@@ -355,7 +387,9 @@ final class SSTable {
             if (kind == TableWriter.KIND_BLOB) {
                 return readBlob(blobOffset, valueLen);
             }
-            return Arrays.copyOfRange(data, valuePos, valuePos + valueLen);
+            byte[] v = new byte[valueLen];
+            data.get(valuePos, v);
+            return v;
         }
     }
 

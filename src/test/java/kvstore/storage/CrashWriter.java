@@ -8,8 +8,9 @@ import static kvstore.storage.TestData.set;
 
 /**
  * Child process of {@link CrashRecoveryTest}: writes with {@code appendfsync always} from several
- * threads and prints {@code put <key>} or {@code del <key>} on stdout after each write returned, until
- * it is killed. Key {@code c<cycle>-t<thread>-<i>} gets value {@code v<i>}; every 7th write removes the
+ * threads and appends {@code put <key>} or {@code del <key>} to an acknowledgement file after each write
+ * returned, until it is killed. (A file rather than stdout: what a killed process wrote to a pipe can be
+ * lost by the parent's process reaper, what it wrote to a file is in the page cache.) Key {@code c<cycle>-t<thread>-<i>} gets value {@code v<i>}; every 7th write removes the
  * key written five steps earlier.
  */
 public final class CrashWriter {
@@ -20,7 +21,7 @@ public final class CrashWriter {
         Path dir = Path.of(args[0]);
         String cycle = args[1];
         int threads = Integer.parseInt(args[2]);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "ISO-8859-1");
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(args[3]), false, "ISO-8859-1");
         LsmEngine engine = new LsmEngine(dir, TestData.small().withFsync(FsyncPolicy.ALWAYS)
                 .withMemtableSize(32 * 1024));
         out.println("ready");
