@@ -675,6 +675,7 @@ public final class LsmEngine implements Engine {
             }
             closing = true;
             compactor.stop();
+            limiter.cancel();
             wake();
             try {
                 compactThread.join(60_000);

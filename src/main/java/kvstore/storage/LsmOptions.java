@@ -94,6 +94,12 @@ public record LsmOptions(long memtableSize, FsyncPolicy fsync, int blockSize, in
                 maxStallMillis, segmentSize, skipCorruptLog, purgePolicy);
     }
 
+    public LsmOptions withMaxStallMillis(long v) {
+        return new LsmOptions(memtableSize, fsync, blockSize, bloomBitsPerKey, level1Bytes, levelMultiplier, levels,
+                level0Trigger, level0Stall, targetTableSize, compactionBytesPerSec, maxFrozenMemtables,
+                v, segmentSize, skipCorruptLog, purgePolicy);
+    }
+
     public LsmOptions withSegmentSize(long v) {
         return new LsmOptions(memtableSize, fsync, blockSize, bloomBitsPerKey, level1Bytes, levelMultiplier, levels,
                 level0Trigger, level0Stall, targetTableSize, compactionBytesPerSec, maxFrozenMemtables,

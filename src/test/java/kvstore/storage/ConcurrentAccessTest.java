@@ -82,4 +82,26 @@ class ConcurrentAccessTest {
         assertTrue(e.stats().flushes() > 10);
         e.close();
     }
+
+    @Test
+    void writersAreSlowedNotFailedWhenCompactionLags() {
+        // compaction limited to 32 KB/s cannot keep up: level 0 reaches the stall mark and writers wait
+        LsmOptions o = TestData.small().withMemtableSize(4 * 1024).withLevel0(2, 3)
+                .withCompactionBytesPerSec(32 * 1024).withMaxStallMillis(20);
+        try (LsmEngine e = new LsmEngine(dir, o)) {
+            long start = System.nanoTime();
+            int n = 0;
+            while (n < 20_000 && e.stats().writeStalls() < 10) {
+                e.put(b("key" + n), set("value-" + n));
+                n++;
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            EngineStats st = e.stats();
+            assertTrue(st.writeStalls() >= 10, st.toString());
+            assertTrue(ms >= 10 * 20 / 2, "stalled writes took only " + ms + " ms");
+            for (int i = 0; i < n; i += 7) {
+                assertEquals("value-" + i, value(e.get(b("key" + i))));
+            }
+        }
+    }
 }

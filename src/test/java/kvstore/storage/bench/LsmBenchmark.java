@@ -62,7 +62,7 @@ public final class LsmBenchmark {
         void settle() throws Exception;
 
         @Override
-        void close() throws Exception;
+        void close();
     }
 
     private static final class Kv implements Store {
@@ -177,13 +177,21 @@ public final class LsmBenchmark {
             }
         }
 
-        public void close() throws Exception {
+        public void close() {
             closed = true;
             if (syncer != null) {
                 syncer.interrupt();
-                syncer.join();
+                try {
+                    syncer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            System.out.println("  rocksdb levels: " + db.getProperty("rocksdb.levelstats").replace("\n", " | "));
+            try {
+                System.out.println("  rocksdb levels: " + db.getProperty("rocksdb.levelstats").replace("\n", " | "));
+            } catch (RocksDBException e) {
+                System.out.println("  rocksdb levels: " + e);
+            }
             db.close();
             wo.close();
             options.close();
