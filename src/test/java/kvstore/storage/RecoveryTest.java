@@ -131,4 +131,32 @@ class RecoveryTest {
             });
         }
     }
+
+    @Test
+    void largeValueSurvivesLogReplayFlushAndCompaction() throws IOException {
+        byte[] big = new byte[64 << 20];
+        new java.util.Random(11).nextBytes(big);
+        // as a crashed engine leaves it: the value only in the commit log
+        try (CommitLog log = new CommitLog(dir, FsyncPolicy.NO, 1 << 20, 1)) {
+            log.append(CommitLog.OP_PUT, b("a"), SiblingSetCodecHelper.encode("small"));
+            log.append(CommitLog.OP_PUT, b("big"), kvstore.version.SiblingSetCodec.encode(TestData.set(big)));
+        }
+        try (LsmEngine e = new LsmEngine(dir, TestData.small())) {
+            assertTrue(java.util.Arrays.equals(big, e.get(b("big")).winner().value()));
+            e.put(b("c"), set("after"));
+        }
+        try (LsmEngine e = new LsmEngine(dir, TestData.small())) {
+            assertTrue(java.util.Arrays.equals(big, e.get(b("big")).winner().value()));
+            e.compactAll();
+            assertTrue(java.util.Arrays.equals(big, e.get(b("big")).winner().value()));
+            assertEquals("after", value(e.get(b("c"))));
+            int n = 0;
+            try (EngineCursor c = e.range(new byte[0], null)) {
+                while (c.next()) {
+                    n++;
+                }
+            }
+            assertEquals(3, n);
+        }
+    }
 }
