@@ -92,8 +92,15 @@ final class Memtable {
     }
 
     InternalIterator iterator(byte[] from, byte[] to) {
-        NavigableMap<byte[], byte[]> sub = from == null ? map
-                : to == null ? map.tailMap(from, true) : map.subMap(from, true, to, false);
+        NavigableMap<byte[], byte[]> sub;
+        if (from == null) {
+            sub = to == null ? map : map.headMap(to, false);
+        } else if (to == null) {
+            sub = map.tailMap(from, true);
+        } else {
+            // an empty or inverted range is simply empty (subMap would throw)
+            sub = Arrays.compareUnsigned(from, to) >= 0 ? map.subMap(from, true, from, false) : map.subMap(from, true, to, false);
+        }
         Iterator<Map.Entry<byte[], byte[]>> it = sub.entrySet().iterator();
         return new InternalIterator() {
             private Map.Entry<byte[], byte[]> cur = it.hasNext() ? it.next() : null;

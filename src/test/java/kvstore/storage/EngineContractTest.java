@@ -85,6 +85,10 @@ class EngineContractTest {
         assertEquals(List.of("a=va", "b=vb"), keys(e, b("a"), b("c")));
         assertEquals(List.of("b=vb", "c=vc"), keys(e, b("aa"), b("\u0080")));
         assertEquals(List.of(), keys(e, b("d"), b("e")));
+        if (!kind.equals("memory")) {
+            assertEquals(List.of(), keys(e, b("c"), b("a")), "inverted range");
+            assertEquals(List.of(), keys(e, b("b"), b("b")), "empty range");
+        }
         assertTrue(e.approximateSize() >= 6);
     }
 

@@ -35,13 +35,16 @@ import java.util.stream.Stream;
 /**
  * kvstore's LsmEngine against RocksDB used the same way (as an Engine would use it: the value is the
  * encoded sibling set, encoded on put and decoded on get, on both sides), with 16-byte keys and
- * 100-byte values. Not part of the test run. Run from the repository root:
+ * 100-byte values. Not part of the test run (the class name matches no surefire pattern). Run from
+ * the repository root (one line; the classpath file is written by the dependency plugin):
  *
  * <pre>
- * mvn -q -o test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
- *     -Dexec.classpathScope=test -Dexec.mainClass=kvstore.storage.bench.LsmBenchmark \
- *     -Dexec.args="--keys 1000000 --threads 1 --fsync everysec --dir /tmp/lsm-bench"
+ * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test &amp;&amp; java -cp target/test-classes:target/classes:$(cat target/test-cp.txt) kvstore.storage.bench.LsmBenchmark --keys 1000000 --threads 1 --fsync everysec --rounds 3 --dir /tmp/lsm-bench
  * </pre>
+ *
+ * Options: {@code --keys N}, {@code --threads T}, {@code --fsync always|everysec|no}, {@code --rounds R}
+ * (the order of the two engines alternates between rounds; medians are printed), {@code --only
+ * kvstore|rocksdb}, {@code --dir D}. Each engine first runs a warm-up on a tenth of the keys.
  *
  * Settings on both sides: WAL on with the same fsync policy (everysec = RocksDB sync=false plus a
  * SyncWAL every second; always = sync=true; no = sync=false), 64 MB memtable, 4 KB blocks, bloom
@@ -98,7 +101,6 @@ public final class LsmBenchmark {
         }
 
         public void close() {
-            System.out.println("  kvstore stats: " + e.stats());
             e.close();
         }
     }
@@ -187,11 +189,6 @@ public final class LsmBenchmark {
                     Thread.currentThread().interrupt();
                 }
             }
-            try {
-                System.out.println("  rocksdb levels: " + db.getProperty("rocksdb.levelstats").replace("\n", " | "));
-            } catch (RocksDBException e) {
-                System.out.println("  rocksdb levels: " + e);
-            }
             db.close();
             wo.close();
             options.close();
@@ -209,10 +206,13 @@ public final class LsmBenchmark {
         return k;
     }
 
-    /** Sorts among the present keys' neighbours but is never written. */
+    /**
+     * A key that sorts between present keys (its last character is a letter, present keys end in a
+     * digit), so every level's key range covers it and only the bloom filters can say no.
+     */
     private static byte[] missingKey(long i) {
         byte[] k = key(i);
-        k[0] = 'm';
+        k[KEY - 1] = (byte) ('a' + i % 26);
         return k;
     }
 
@@ -308,6 +308,7 @@ public final class LsmBenchmark {
         FsyncPolicy fsync = FsyncPolicy.EVERYSEC;
         Path dir = Path.of("/tmp/lsm-bench");
         String only = "both";
+        int rounds = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--keys" -> n = Long.parseLong(args[++i]);
@@ -315,43 +316,77 @@ public final class LsmBenchmark {
                 case "--fsync" -> fsync = FsyncPolicy.parse(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        long[] perm = permutation(n, 1);
+        System.out.printf("keys=%d threads=%d fsync=%s rounds=%d key=%dB value=%dB (stored: encoded sibling set, %d B)%n",
+                n, threads, fsync.name().toLowerCase(), rounds, KEY, VALUE,
+                SiblingSetCodec.encode(value(new Random(), 1)).length);
+        // warm-up (JIT) on a tenth of the keys, not reported
+        long warm = Math.max(1000, n / 10);
+        long[] warmPerm = permutation(warm, 2);
+        if (!only.equals("rocksdb")) {
+            runOne("kvstore", dir, fsync, warm, threads, warmPerm);
+        }
+        if (!only.equals("kvstore")) {
+            runOne("rocksdb", dir, fsync, warm, threads, warmPerm);
+        }
+        Map<String, List<Double>> kv = new LinkedHashMap<>();
+        Map<String, List<Double>> rocks = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            // alternate the order so that a change in machine load does not favour one side
+            List<String> order = round % 2 == 0 ? List.of("kvstore", "rocksdb") : List.of("rocksdb", "kvstore");
+            for (String which : order) {
+                if (only.equals("both") || only.equals(which)) {
+                    Map<String, Double> r = runOne(which, dir, fsync, n, threads, perm);
+                    Map<String, List<Double>> into = which.equals("kvstore") ? kv : rocks;
+                    r.forEach((k, v) -> into.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                    System.out.println("  round " + (round + 1) + " " + which + ": " + r);
+                }
+            }
+        }
+        System.out.printf("%-32s %14s %14s %8s%n", "benchmark (median of rounds)", "kvstore ops/s", "rocksdb ops/s", "ratio");
+        Map<String, List<Double>> names = kv.isEmpty() ? rocks : kv;
+        for (String name : names.keySet()) {
+            double a = kv.isEmpty() ? Double.NaN : median(kv.get(name));
+            double b = rocks.isEmpty() ? Double.NaN : median(rocks.get(name));
+            System.out.printf("%-32s %14.0f %14.0f %8.2f%n", name, a, b, a / b);
+        }
+    }
+
+    private static long[] permutation(long n, long seed) {
         long[] perm = new long[(int) n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        Random shuffle = new Random(1);
+        Random shuffle = new Random(seed);
         for (int i = perm.length - 1; i > 0; i--) {
             int j = shuffle.nextInt(i + 1);
             long t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
         }
-        System.out.printf("keys=%d threads=%d fsync=%s key=%dB value=%dB (stored: encoded sibling set, %d B)%n",
-                n, threads, fsync.name().toLowerCase(), KEY, VALUE, SiblingSetCodec.encode(value(new Random(), 1)).length);
-        Map<String, Double> kv = null;
-        Map<String, Double> rocks = null;
-        if (!only.equals("rocksdb")) {
-            delete(dir.resolve("kvstore"));
-            try (Kv s = new Kv(dir.resolve("kvstore"), fsync)) {
-                kv = run(s, n, threads, perm);
-            }
-        }
-        if (!only.equals("kvstore")) {
-            delete(dir.resolve("rocksdb"));
-            Files.createDirectories(dir.resolve("rocksdb"));
-            try (Rocks s = new Rocks(dir.resolve("rocksdb"), fsync)) {
-                rocks = run(s, n, threads, perm);
-            }
-        }
-        System.out.printf("%-32s %14s %14s %8s%n", "benchmark", "kvstore ops/s", "rocksdb ops/s", "ratio");
-        Map<String, Double> names = kv != null ? kv : rocks;
-        for (String name : names.keySet()) {
-            double a = kv == null ? Double.NaN : kv.get(name);
-            double b = rocks == null ? Double.NaN : rocks.get(name);
-            System.out.printf("%-32s %14.0f %14.0f %8.2f%n", name, a, b, a / b);
+        return perm;
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    private static Map<String, Double> runOne(String which, Path dir, FsyncPolicy fsync, long n, int threads, long[] perm)
+            throws Exception {
+        Path d = dir.resolve(which);
+        delete(d);
+        Files.createDirectories(d);
+        try (Store s = which.equals("kvstore") ? new Kv(d, fsync) : new Rocks(d, fsync)) {
+            return run(s, n, threads, perm);
+        } finally {
+            delete(d);
         }
     }
 }
