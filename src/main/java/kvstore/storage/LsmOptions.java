@@ -17,7 +17,7 @@ package kvstore.storage;
  * @param compactionBytesPerSec compaction write throughput limit, 0 = unlimited
  * @param maxFrozenMemtables    frozen memtables waiting for flush beyond which writers are slowed down
  * @param maxStallMillis        the longest a single write is held back when flushing or compaction lags
- * @param segmentSize           commit-log segment size at which a new segment is started
+ * @param segmentSize           commit-log segment size at which a new segment is started (at most 1 GB)
  * @param skipCorruptLog        on replay, skip a corrupt record in the middle of the log instead of failing
  * @param purgePolicy           which stored sibling sets compaction may drop
  */
@@ -30,8 +30,14 @@ public record LsmOptions(long memtableSize, FsyncPolicy fsync, int blockSize, in
         if (memtableSize < 1024 || blockSize < 256 || bloomBitsPerKey < 1 || level1Bytes < 1024
                 || levelMultiplier < 2 || levels < 2 || level0Trigger < 1 || level0Stall < level0Trigger
                 || targetTableSize < 1024 || compactionBytesPerSec < 0 || maxFrozenMemtables < 1
-                || maxStallMillis < 0 || segmentSize < 1024 || fsync == null || purgePolicy == null) {
-            throw new IllegalArgumentException("invalid LSM options: " + this);
+                || maxStallMillis < 0 || segmentSize < 1024 || segmentSize > CommitLog.MAX_SEGMENT || fsync == null || purgePolicy == null) {
+            // (not "this": a compact constructor's fields are not assigned yet)
+            throw new IllegalArgumentException("invalid LSM options: memtableSize=" + memtableSize + " fsync=" + fsync
+                    + " blockSize=" + blockSize + " bloomBitsPerKey=" + bloomBitsPerKey + " level1Bytes=" + level1Bytes
+                    + " levelMultiplier=" + levelMultiplier + " levels=" + levels + " level0Trigger=" + level0Trigger
+                    + " level0Stall=" + level0Stall + " targetTableSize=" + targetTableSize
+                    + " compactionBytesPerSec=" + compactionBytesPerSec + " maxFrozenMemtables=" + maxFrozenMemtables
+                    + " maxStallMillis=" + maxStallMillis + " segmentSize=" + segmentSize + " purgePolicy=" + purgePolicy);
         }
     }
 

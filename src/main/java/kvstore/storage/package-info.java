@@ -11,7 +11,9 @@
  *   <li><b>Memtable</b> ({@link kvstore.storage.Memtable}): a {@code ConcurrentSkipListMap} of
  *       encoded values ordered by unsigned key bytes; frozen at {@code memtableSize} together with a
  *       log segment switch, flushed by a background thread to a level-0 table. Writers are held back
- *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that.</li>
+ *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that. Each
+ *       memtable has its own small bloom filter so that a read of a key it does not hold skips the
+ *       skip-list walk, which is otherwise the most expensive step of a point read.</li>
  *   <li><b>SSTables</b> ({@link kvstore.storage.TableWriter} documents the layout,
  *       {@link kvstore.storage.SSTable} reads it): prefix-compressed checksummed blocks, a sparse index
  *       of first keys, a bloom filter, a fixed footer; large values out of line. Read through memory
@@ -46,6 +48,19 @@
  * buffer afterwards, which is the condition under which invokeCleaner is safe. If the method is not
  * available the buffers are left to the garbage collector, which is safe but returns address space
  * and (for deleted files) disk space later.
+ *
+ * <h2>Recovery</h2>
+ * On open: a leftover {@code MANIFEST.tmp} is ignored, tables the manifest does not name are deleted
+ * (a crash mid-flush or mid-compaction), a named table that is missing or fails its footer, index or
+ * bloom checks stops the open with a {@link kvstore.storage.StorageException} naming the file, log
+ * segments from the manifest's {@code log-start} are replayed in order into the memtable, and a
+ * {@code LOCK} file keeps a second engine out of the directory. Replay holds the replayed writes in one
+ * memtable, which is bounded by what was not flushed before the crash (normally at most
+ * {@code maxFrozenMemtables + 1} memtables).
+ *
+ * <h2>Benchmark</h2>
+ * {@code src/test/java/kvstore/storage/bench/LsmBenchmark.java} compares this engine with RocksDB
+ * (test scope only); its Javadoc has the command line.
  *
  * <h2>Open cursors</h2>
  * A cursor from {@code range} holds its tables until {@code close()}; an unclosed cursor keeps
