@@ -604,19 +604,28 @@ public final class LsmEngine implements Engine {
      */
     @Override
     public void sync() {
+        Memtable newest;
         synchronized (writeLock) {
             if (closed) {
                 return;
             }
             freezeLocked();
+            List<Memtable> frozen = current.frozen;
+            newest = frozen.isEmpty() ? null : frozen.get(0);
         }
-        waitForFlushes();
+        if (newest != null) {
+            waitForFlush(newest);
+        }
         commitLog.sync();
     }
 
-    private void waitForFlushes() {
+    /**
+     * Waits until {@code m} (and so every memtable frozen before it: flushes go oldest first) is in a
+     * table; memtables frozen later by other writers are not waited for.
+     */
+    private void waitForFlush(Memtable m) {
         synchronized (signal) {
-            while (!current.frozen.isEmpty()) {
+            while (current.frozen.contains(m)) {
                 RuntimeException e = backgroundError;
                 if (e != null) {
                     throw new StorageException("memtable flush failing: " + e.getMessage(), e);
