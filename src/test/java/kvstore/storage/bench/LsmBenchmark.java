@@ -1,6 +1,7 @@
 package kvstore.storage.bench;
 
 import kvstore.storage.EngineCursor;
+import kvstore.storage.EngineStats;
 import kvstore.storage.FsyncPolicy;
 import kvstore.storage.LsmEngine;
 import kvstore.storage.LsmOptions;
@@ -101,6 +102,9 @@ public final class LsmBenchmark {
         }
 
         public void close() {
+            EngineStats st = e.stats();
+            System.out.println("  kvstore: write stalls " + st.writeStalls() + ", flushes " + st.flushes()
+                    + ", compactions " + st.compactions() + ", tables per level " + st.tablesPerLevel());
             e.close();
         }
     }
