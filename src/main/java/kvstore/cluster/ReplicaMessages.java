@@ -1,5 +1,6 @@
 package kvstore.cluster;
 
+import kvstore.version.ContextCodec;
 import kvstore.version.SiblingSet;
 import kvstore.version.SiblingSetCodec;
 import kvstore.version.VersionVector;
@@ -44,7 +45,7 @@ final class ReplicaMessages {
     /** A write for a replica to coordinate. */
     record Write(byte[] sk, VersionVector context, int w, long expireAt, byte type, byte[] value) {
         byte[] encode() {
-            byte[] ctx = context == null ? null : SiblingSetCodec.encodeClock(context);
+            byte[] ctx = context == null ? null : ContextCodec.encode(context);
             ByteBuffer b = ByteBuffer.allocate(4 + sk.length + 2 + (ctx == null ? 0 : 4 + ctx.length) + 8 + 1 + 4
                     + (value == null ? 0 : value.length));
             b.putInt(sk.length).put(sk);
@@ -66,7 +67,7 @@ final class ReplicaMessages {
             byte[] sk = bytes(b, b.getInt());
             int flags = b.get();
             int w = b.get() & 0xff;
-            VersionVector ctx = (flags & 2) != 0 ? SiblingSetCodec.decodeClock(bytes(b, b.getInt())) : null;
+            VersionVector ctx = (flags & 2) != 0 ? ContextCodec.decode(bytes(b, b.getInt())) : null;
             long expireAt = b.getLong();
             byte type = b.get();
             byte[] value = bytes(b, b.getInt());

@@ -7,6 +7,7 @@ import kvstore.keyspace.Siblings;
 import kvstore.keyspace.UnavailableException;
 import kvstore.keyspace.ValueType;
 import kvstore.transport.PeerTransport;
+import kvstore.version.ContextCodec;
 import kvstore.version.SiblingSet;
 import kvstore.version.SiblingSetCodec;
 import kvstore.version.Version;
@@ -347,7 +348,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         for (Version v : set.versions()) {
             values.add(v.isTombstone() || v.isExpiredAt(now) ? null : v.value());
         }
-        return new Siblings(SiblingSetCodec.contextToClient(set.clock()), values);
+        return new Siblings(ContextCodec.toClient(set.clock()), values);
     }
 
     // ---- writes
@@ -369,7 +370,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public void putWithContext(int db, byte[] key, Entry entry, byte[] context) {
-        VersionVector ctx = SiblingSetCodec.contextFromClient(context);
+        VersionVector ctx = ContextCodec.fromClient(context);
         if (entry == null) {
             write(db, key, ctx, Version.NO_EXPIRY, ValueType.STRING.id(), null);
         } else {

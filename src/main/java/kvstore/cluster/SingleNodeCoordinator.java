@@ -6,6 +6,7 @@ import kvstore.keyspace.Keyspace;
 import kvstore.keyspace.Siblings;
 import kvstore.keyspace.ValueType;
 import kvstore.storage.Engine;
+import kvstore.version.ContextCodec;
 import kvstore.version.SiblingSet;
 import kvstore.version.SiblingSetCodec;
 import kvstore.version.Version;
@@ -71,7 +72,7 @@ public final class SingleNodeCoordinator implements Keyspace {
 
     @Override
     public void putWithContext(int db, byte[] key, Entry entry, byte[] context) {
-        VersionVector ctx = SiblingSetCodec.contextFromClient(context);
+        VersionVector ctx = ContextCodec.fromClient(context);
         if (entry == null) {
             // one node keeps no tombstones: a delete that covers every version removes the key; one
             // that does not leaves the versions it did not see

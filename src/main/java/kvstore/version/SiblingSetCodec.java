@@ -2,159 +2,235 @@ package kvstore.version;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
- * Binary forms of a {@link SiblingSet} (replica messages) and of a {@link VersionVector} (the causal
- * context handed to clients). All integers are big-endian.
+ * The binary form of a {@link SiblingSet}, used by the commit log, the SSTables and the replica
+ * messages between nodes.
  *
  * <pre>
- * sibling set:
- *   u8   format (1)
- *   i32  m, then m clock entries:   i64 actor, i64 counter
- *   i32  k, then k versions:        i64 actor, i64 counter, i64 timestamp (ms),
- *                                   i64 expireAt (ms, 0 = none), u8 type,
- *                                   i32 value length (-1 = tombstone), value bytes
- * version vector (context):
- *   u8   format (1)
- *   i32  m, then m entries:         i64 actor, i64 counter
+ *   size      field
+ *   1         format id, always 0x01 for this layout (a new layout gets a new id; old ones stay readable)
+ *   varint    n = number of clock entries
+ *   n times:  8  actor (big-endian long)
+ *             varlong  counter
+ *   varint    m = number of versions (siblings)
+ *   m times:  8  dot actor (big-endian long)
+ *             varlong  dot counter
+ *             8  timestamp, ms (big-endian long)
+ *             varlong  expireAt, absolute ms (0 = no expiry)
+ *             1  type id: the byte of {@link Version#type()} stored as is (ids are explicit bytes chosen
+ *                by the owner of the type, never an enum ordinal)
+ *             1  flags: bit 0 set = the version has a value; clear = tombstone; other bits must be 0
+ *             if the value is present: varint length, then the value bytes
  * </pre>
  *
- * A context travels to clients as the unpadded base64url text of its binary form, so that it can be
- * pasted back into redis-cli; it is opaque to them.
+ * varint/varlong are unsigned LEB128 (7 bits per byte, low bits first, high bit = more follows).
+ * Decoding rejects an unknown format id, unknown flag bits, lengths beyond the input and trailing
+ * bytes with {@link IllegalArgumentException}, so corruption is never returned as data.
  */
 public final class SiblingSetCodec {
-    private static final byte FORMAT = 1;
+    public static final byte FORMAT_V1 = 0x01;
+    private static final int FLAG_HAS_VALUE = 0x01;
 
     private SiblingSetCodec() {
     }
 
-    public static int size(SiblingSet s) {
-        int n = 1 + 4 + s.clock().size() * 16 + 4;
-        for (Version v : s.versions()) {
-            n += 8 * 4 + 1 + 4 + (v.isTombstone() ? 0 : v.value().length);
+    public static byte[] encode(SiblingSet set) {
+        VersionVector clock = set.clock();
+        List<Version> versions = set.versions();
+        int size = 1 + varLongSize(clock.size());
+        for (int i = 0; i < clock.size(); i++) {
+            size += 8 + varLongSize(clock.counterAt(i));
+        }
+        size += varLongSize(versions.size());
+        for (Version v : versions) {
+            size += 8 + varLongSize(v.counter()) + 8 + varLongSize(v.expireAt()) + 2;
+            if (v.value() != null) {
+                size += varLongSize(v.value().length) + v.value().length;
+            }
+        }
+        byte[] out = new byte[size];
+        int p = 0;
+        out[p++] = FORMAT_V1;
+        p = putVarLong(out, p, clock.size());
+        for (int i = 0; i < clock.size(); i++) {
+            p = putLong(out, p, clock.actorAt(i));
+            p = putVarLong(out, p, clock.counterAt(i));
+        }
+        p = putVarLong(out, p, versions.size());
+        for (Version v : versions) {
+            p = putLong(out, p, v.actor());
+            p = putVarLong(out, p, v.counter());
+            p = putLong(out, p, v.timestamp());
+            p = putVarLong(out, p, v.expireAt());
+            out[p++] = v.type();
+            byte[] value = v.value();
+            out[p++] = (byte) (value != null ? FLAG_HAS_VALUE : 0);
+            if (value != null) {
+                p = putVarLong(out, p, value.length);
+                System.arraycopy(value, 0, out, p, value.length);
+                p += value.length;
+            }
+        }
+        if (p != size) {
+            throw new IllegalStateException("size mismatch " + p + " != " + size);
+        }
+        return out;
+    }
+
+    /** The encoded size of {@code set} in bytes. */
+    public static int size(SiblingSet set) {
+        return encode(set).length;
+    }
+
+    /** Writes the encoding of {@code set} at the buffer's position. */
+    public static void write(ByteBuffer b, SiblingSet set) {
+        b.put(encode(set));
+    }
+
+    /** Reads a sibling set that fills the buffer from its position to its limit. */
+    public static SiblingSet read(ByteBuffer b) {
+        SiblingSet s = b.hasArray()
+                ? decode(b.array(), b.arrayOffset() + b.position(), b.remaining())
+                : decode(readRemaining(b));
+        b.position(b.limit());
+        return s;
+    }
+
+    private static byte[] readRemaining(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    public static SiblingSet decode(byte[] in) {
+        return decode(in, 0, in.length);
+    }
+
+    public static SiblingSet decode(byte[] in, int offset, int length) {
+        Reader r = new Reader(in, offset, offset + length);
+        int format = r.u8();
+        if (format != FORMAT_V1) {
+            throw new IllegalArgumentException("unknown sibling set format " + format);
+        }
+        int n = r.count();
+        long[] actors = new long[n];
+        long[] counters = new long[n];
+        for (int i = 0; i < n; i++) {
+            actors[i] = r.i64();
+            counters[i] = r.varLong();
+        }
+        int m = r.count();
+        List<Version> versions = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            long actor = r.i64();
+            long counter = r.varLong();
+            long timestamp = r.i64();
+            long expireAt = r.varLong();
+            byte type = (byte) r.u8();
+            int flags = r.u8();
+            if ((flags & ~FLAG_HAS_VALUE) != 0) {
+                throw new IllegalArgumentException("unknown version flags " + flags);
+            }
+            byte[] value = null;
+            if ((flags & FLAG_HAS_VALUE) != 0) {
+                value = r.bytes(r.count());
+            }
+            versions.add(new Version(new Dot(actor, counter), timestamp, expireAt, type, value));
+        }
+        if (r.pos != r.end) {
+            throw new IllegalArgumentException("trailing bytes in sibling set");
+        }
+        return new SiblingSet(VersionVector.of(actors, counters), versions);
+    }
+
+    private static int varLongSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
         }
         return n;
     }
 
-    public static byte[] encode(SiblingSet s) {
-        ByteBuffer b = ByteBuffer.allocate(size(s));
-        write(b, s);
-        return b.array();
-    }
-
-    /** Writes {@code s} at the buffer's position; the buffer needs {@link #size} bytes left. */
-    public static void write(ByteBuffer b, SiblingSet s) {
-        b.put(FORMAT);
-        writeClock(b, s.clock());
-        List<Version> vs = s.versions();
-        b.putInt(vs.size());
-        for (Version v : vs) {
-            b.putLong(v.actor()).putLong(v.counter()).putLong(v.timestamp()).putLong(v.expireAt()).put(v.type());
-            if (v.isTombstone()) {
-                b.putInt(-1);
-            } else {
-                b.putInt(v.value().length).put(v.value());
-            }
+    private static int putVarLong(byte[] out, int p, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
         }
+        out[p++] = (byte) v;
+        return p;
     }
 
-    public static SiblingSet decode(byte[] bytes) {
-        return read(ByteBuffer.wrap(bytes));
-    }
-
-    /** Reads a sibling set at the buffer's position; throws IllegalArgumentException if malformed. */
-    public static SiblingSet read(ByteBuffer b) {
-        try {
-            if (b.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown sibling set format");
-            }
-            VersionVector clock = readClock(b);
-            int k = b.getInt();
-            if (k <= 0 || k > b.remaining() / 37) {
-                throw new IllegalArgumentException("bad sibling count " + k);
-            }
-            List<Version> vs = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) {
-                long actor = b.getLong(), counter = b.getLong(), ts = b.getLong(), exp = b.getLong();
-                byte type = b.get();
-                int len = b.getInt();
-                byte[] value = null;
-                if (len >= 0) {
-                    value = new byte[len];
-                    b.get(value);
-                } else if (len != -1) {
-                    throw new IllegalArgumentException("bad value length " + len);
-                }
-                vs.add(new Version(actor, counter, ts, exp, type, value));
-            }
-            return new SiblingSet(clock, vs);
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new IllegalArgumentException("truncated sibling set", e);
+    private static int putLong(byte[] out, int p, long v) {
+        for (int s = 56; s >= 0; s -= 8) {
+            out[p++] = (byte) (v >>> s);
         }
+        return p;
     }
 
-    public static byte[] encodeClock(VersionVector v) {
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + v.size() * 16);
-        b.put(FORMAT);
-        writeClock(b, v);
-        return b.array();
-    }
+    private static final class Reader {
+        final byte[] in;
+        int pos;
+        final int end;
 
-    public static VersionVector decodeClock(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        try {
-            if (b.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown context format");
+        Reader(byte[] in, int pos, int end) {
+            if (pos < 0 || end > in.length || pos > end) {
+                throw new IllegalArgumentException("bad bounds");
             }
-            VersionVector v = readClock(b);
-            if (b.hasRemaining()) {
-                throw new IllegalArgumentException("trailing bytes in context");
+            this.in = in;
+            this.pos = pos;
+            this.end = end;
+        }
+
+        int u8() {
+            need(1);
+            return in[pos++] & 0xff;
+        }
+
+        long i64() {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (in[pos++] & 0xff);
             }
             return v;
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new IllegalArgumentException("truncated context", e);
         }
-    }
 
-    /** The context as clients see it: base64url text, no padding. */
-    public static byte[] contextToClient(VersionVector v) {
-        return Base64.getUrlEncoder().withoutPadding().encode(encodeClock(v));
-    }
-
-    /** Parses a context a client passed back; IllegalArgumentException if it is not one. */
-    public static VersionVector contextFromClient(byte[] text) {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid context", e);
+        long varLong() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = u8();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("varint too long");
         }
-        return decodeClock(raw);
-    }
 
-    private static void writeClock(ByteBuffer b, VersionVector v) {
-        b.putInt(v.size());
-        for (int i = 0; i < v.size(); i++) {
-            b.putLong(v.actorAt(i)).putLong(v.counterAt(i));
+        int count() {
+            long v = varLong();
+            if (v < 0 || v > end - pos) {
+                // every counted item takes at least one byte, so a count beyond the input is corrupt
+                throw new IllegalArgumentException("length " + v + " beyond input");
+            }
+            return (int) v;
         }
-    }
 
-    private static VersionVector readClock(ByteBuffer b) {
-        int m = b.getInt();
-        if (m < 0 || m > b.remaining() / 16) {
-            throw new IllegalArgumentException("bad clock size " + m);
+        byte[] bytes(int n) {
+            need(n);
+            byte[] b = new byte[n];
+            System.arraycopy(in, pos, b, 0, n);
+            pos += n;
+            return b;
         }
-        long[] actors = new long[m];
-        long[] counters = new long[m];
-        for (int i = 0; i < m; i++) {
-            actors[i] = b.getLong();
-            counters[i] = b.getLong();
-            if (counters[i] <= 0) {
-                throw new IllegalArgumentException("bad clock counter");
+
+        void need(int n) {
+            if (end - pos < n) {
+                throw new IllegalArgumentException("truncated sibling set");
             }
         }
-        return VersionVector.of(actors, counters);
     }
 }

@@ -1,0 +1,41 @@
+package kvstore.storage;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static kvstore.storage.TestData.b;
+import static kvstore.storage.TestData.s;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MemtableTest {
+    @Test
+    void sortsUnsignedAndTracksSize() {
+        Memtable m = new Memtable(5);
+        assertEquals(5, m.firstSegment());
+        m.put(b("\u00ff"), b("1"));
+        m.put(b("a"), b("22"));
+        m.put(b("\u0000"), b("333"));
+        long before = m.bytes();
+        assertEquals(3 * Memtable.ENTRY_OVERHEAD + 3 + 6, before);
+        m.put(b("a"), b("4444"));
+        assertEquals(before + 2, m.bytes(), "an overwrite counts only the difference");
+        m.put(b("a"), InternalIterator.TOMBSTONE);
+        assertSame(InternalIterator.TOMBSTONE, m.get(b("a")));
+        assertNull(m.get(b("b")));
+        List<String> keys = new ArrayList<>();
+        for (InternalIterator it = m.iterator(null, null); it.valid(); it.next()) {
+            keys.add(s(it.key()));
+        }
+        assertEquals(List.of("\u0000", "a", "\u00ff"), keys);
+        InternalIterator it = m.iterator(b("\u0001"), b("\u00ff"));
+        assertArrayEquals(b("a"), it.key());
+        it.next();
+        assertTrue(!it.valid());
+    }
+}
