@@ -9,14 +9,10 @@ import kvstore.config.Config;
 import kvstore.metrics.ServerStats;
 import kvstore.server.KvServer;
 import kvstore.storage.Engine;
-import kvstore.storage.MemoryEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +33,16 @@ public final class KvNode implements AutoCloseable {
 
     public KvNode(Config config, Runnable onShutdownRequest) throws IOException {
         this.config = config;
-        Path dir = Path.of(config.get("dir"));
-        Files.createDirectories(dir);
-        this.engine = new MemoryEngine();
+        boolean ring = kvstore.cluster.RingMember.parseList(config.get("cluster-nodes")).size() > 1;
+        NodeStorage storage = NodeStorage.open(config, ring);
+        this.engine = storage.engine();
         // single node or ring member, as cluster-nodes says (see ClusterNode)
-        this.cluster = ClusterNode.create(config, engine, new SecureRandom().nextLong() & Long.MAX_VALUE);
+        this.cluster = ClusterNode.create(config, engine, storage.actor());
+        if (storage.keptData()) {
+            long start = System.nanoTime();
+            cluster.replica().recount();
+            log.info("Counted the keys kept from the last run in {} ms", (System.nanoTime() - start) / 1_000_000);
+        }
         this.coordinator = cluster.keyspace();
         coordinator.setActiveExpire(config.getBool("active-expire"));
         config.onChange("active-expire", v -> coordinator.setActiveExpire(v.equals("yes")));

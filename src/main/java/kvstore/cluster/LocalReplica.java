@@ -73,6 +73,26 @@ public final class LocalReplica {
         this.maxSiblings = max;
     }
 
+    /** INFO persistence fields of the engine. */
+    public java.util.Map<String, String> engineInfo() {
+        return engine.info();
+    }
+
+    /**
+     * Rebuilds the counters and the expiry index from what the engine holds: run once at start-up,
+     * before serving, when the engine kept data from an earlier run. Reads every key entry once.
+     */
+    public void recount() {
+        try (kvstore.storage.EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
+            while (c.next()) {
+                byte[] sk = c.key();
+                if (StorageKey.isKeyEntry(sk) && StorageKey.db(sk) < counters.length) {
+                    account(sk, null, c.value().winner());
+                }
+            }
+        }
+    }
+
     public long actor() {
         return actor;
     }

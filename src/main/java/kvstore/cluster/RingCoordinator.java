@@ -747,4 +747,9 @@ public final class RingCoordinator implements Keyspace, Topology {
                 "ring_read_quorum_failures:" + readFailures.get(),
                 "ring_write_quorum_failures:" + writeFailures.get());
     }
+
+    @Override
+    public java.util.Map<String, String> storageInfo() {
+        return replica.engineInfo();
+    }
 }

@@ -171,4 +171,9 @@ public final class SingleNodeCoordinator implements Keyspace {
     public KeyLocks locks() {
         return locks;
     }
+
+    @Override
+    public java.util.Map<String, String> storageInfo() {
+        return replica.engineInfo();
+    }
 }

@@ -266,9 +266,11 @@ final class InfoCommand {
         field(sb, "aof_last_bgrewrite_status", "ok");
         field(sb, "aof_rewrites", 0);
         field(sb, "aof_last_write_status", "ok");
-        // The engine keeps data in memory: SAVE/BGSAVE sync it and record the time; no RDB or AOF file exists.
-        field(sb, "kvstore_engine", "memory");
-        field(sb, "kvstore_persistence_files", "none");
+        // kvstore keeps no RDB or AOF file: the engine's commit log and tables are its persistence, and
+        // SAVE/BGSAVE flush the memtable to a table (an in-memory engine keeps nothing across restarts).
+        for (java.util.Map.Entry<String, String> e : ctx.keyspace().storageInfo().entrySet()) {
+            field(sb, e.getKey(), e.getValue());
+        }
     }
 
     private void stats(StringBuilder sb) {

@@ -36,6 +36,11 @@ final class Settings {
                 Setting.bool("active-expire", true, true),
                 // persistence
                 Setting.string("dir", "./data", false),
+                Setting.oneOf("engine", "lsm", List.of("lsm", "memory"), false),
+                Setting.memory("memtable-size", 64L * 1024 * 1024, 1024 * 1024, 4L * 1024 * 1024 * 1024, false),
+                Setting.memory("compaction-throughput", 128L * 1024 * 1024, 0, Long.MAX_VALUE, false),
+                Setting.bool("commitlog-skip-corrupt", false, false),
+                Setting.integer("purge-grace-period", 3600, 0, Integer.MAX_VALUE, true),
                 Setting.bool("appendonly", true, false),
                 Setting.oneOf("appendfsync", "everysec", List.of("everysec", "always", "no"), true),
                 Setting.checked("save", "3600 1 300 100 60 10000", true, Settings::saveParams),

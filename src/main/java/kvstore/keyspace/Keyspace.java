@@ -56,6 +56,11 @@ public interface Keyspace {
     void setActiveExpire(boolean enabled);
 
     /** Keys removed because they expired, since start (INFO stats expired_keys). */
+    /** What the local storage engine reports for INFO persistence ("kvstore_..." fields, in order). */
+    default java.util.Map<String, String> storageInfo() {
+        return java.util.Map.of();
+    }
+
     default long expiredKeys() {
         return 0;
     }

@@ -52,7 +52,7 @@ final class CommitLog implements Closeable {
     private static final int SMALL = 64 * 1024;
 
     private final Path dir;
-    private final FsyncPolicy policy;
+    private volatile FsyncPolicy policy;
     private final long segmentSize;
     private final Object rotateLock = new Object();
     private final Object monitor = new Object();
@@ -79,12 +79,17 @@ final class CommitLog implements Closeable {
         this.segment = firstSegment;
         this.channel = openSegment(firstSegment);
         IoUtil.fsyncDir(dir);
-        if (policy != FsyncPolicy.NO) {
-            syncer = new Thread(this::syncLoop, "kvstore-commitlog");
-            syncer.setDaemon(true);
-            syncer.start();
-        } else {
-            syncer = null;
+        // started for every policy, since CONFIG SET appendfsync may change the policy at run time
+        syncer = new Thread(this::syncLoop, "kvstore-commitlog");
+        syncer.setDaemon(true);
+        syncer.start();
+    }
+
+    /** Changes the fsync policy at run time; writers waiting under {@code always} are still served. */
+    void setPolicy(FsyncPolicy newPolicy) {
+        policy = newPolicy;
+        synchronized (monitor) {
+            monitor.notifyAll();
         }
     }
 
@@ -263,15 +268,20 @@ final class CommitLog implements Closeable {
         long lastForced = -1;
         try {
             while (!closed) {
-                if (policy == FsyncPolicy.ALWAYS) {
+                FsyncPolicy p = policy;
+                if (p == FsyncPolicy.ALWAYS) {
                     synchronized (monitor) {
-                        while (requested <= synced && !closed) {
-                            monitor.wait();
+                        while (requested <= synced && !closed && policy == FsyncPolicy.ALWAYS) {
+                            monitor.wait(1000);
                         }
                     }
                 } else {
                     Thread.sleep(1000);
-                    if (written == lastForced) {
+                    boolean waiters;
+                    synchronized (monitor) {
+                        waiters = requested > synced;
+                    }
+                    if (written == lastForced || (p == FsyncPolicy.NO && !waiters)) {
                         continue;
                     }
                     lastForced = written;

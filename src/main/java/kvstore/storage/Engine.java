@@ -29,6 +29,11 @@ public interface Engine extends Closeable {
     /** Makes everything written so far durable (SAVE, SHUTDOWN). */
     void sync();
 
+    /** Fields for INFO persistence ("kvstore_..." names), in display order. */
+    default java.util.Map<String, String> info() {
+        return java.util.Map.of("kvstore_engine", "memory");
+    }
+
     /** Number of keys held, exact or estimated; cheap to call. */
     long approximateSize();
 

@@ -644,6 +644,38 @@ public final class LsmEngine implements Engine {
      * Flushes, then merges every table into the bottom level (like RocksDB's CompactRange over the
      * whole key space): drops every engine tombstone and everything the purge policy allows.
      */
+    @Override
+    public java.util.Map<String, String> info() {
+        EngineStats st = stats();
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("kvstore_engine", "lsm");
+        m.put("kvstore_engine_dir", dir.toString());
+        m.put("kvstore_tables_per_level", join(st.tablesPerLevel()));
+        m.put("kvstore_bytes_per_level", join(st.bytesPerLevel()));
+        m.put("kvstore_pending_compaction_bytes", Long.toString(st.pendingCompactionBytes()));
+        m.put("kvstore_memtable_bytes", Long.toString(st.memtableBytes()));
+        m.put("kvstore_frozen_memtables", Integer.toString(st.frozenMemtables()));
+        m.put("kvstore_last_fsync_time", Long.toString(st.lastFsyncMillis() / 1000));
+        m.put("kvstore_write_stalls", Long.toString(st.writeStalls()));
+        m.put("kvstore_flushes", Long.toString(st.flushes()));
+        m.put("kvstore_compactions", Long.toString(st.compactions()));
+        m.put("kvstore_compacted_bytes", Long.toString(st.compactedBytes()));
+        return m;
+    }
+
+    private static String join(java.util.List<?> values) {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : values) {
+            sb.append(sb.length() == 0 ? "" : ",").append(v);
+        }
+        return sb.toString();
+    }
+
+    /** Changes the commit log's fsync policy (CONFIG SET appendfsync). */
+    public void setFsync(FsyncPolicy policy) {
+        commitLog.setPolicy(policy);
+    }
+
     public void compactAll() {
         sync();
         compactor.compactAllAndWait();
