@@ -73,6 +73,11 @@ public final class LocalReplica {
         this.maxSiblings = max;
     }
 
+    /** See {@link kvstore.storage.Engine#flushWrites}. */
+    public void flushWrites() {
+        engine.flushWrites();
+    }
+
     /** INFO persistence fields of the engine. */
     public java.util.Map<String, String> engineInfo() {
         return engine.info();

@@ -33,6 +33,7 @@ final class ReplicaService {
             ByteBuffer b = ByteBuffer.wrap(payload);
             byte[] sk = ReplicaMessages.bytes(b, b.getInt());
             replica.merge(sk, SiblingSetCodec.read(b));
+            replica.flushWrites(); // in the OS before the ack leaves
             return new byte[0];
         }));
         transport.register(ReplicaMessages.SCAN, RequestHandler.blocking((peer, payload) -> {
@@ -67,6 +68,7 @@ final class ReplicaService {
                 }
                 return written.handle((set, e) -> {
                     if (e == null) {
+                        replica.flushWrites(); // in the OS before the ack leaves
                         byte[] enc = SiblingSetCodec.encode(set);
                         return ByteBuffer.allocate(1 + enc.length).put((byte) 0).put(enc).array();
                     }

@@ -749,6 +749,11 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
+    public void endOfBatch() {
+        replica.flushWrites();
+    }
+
+    @Override
     public java.util.Map<String, String> storageInfo() {
         return replica.engineInfo();
     }

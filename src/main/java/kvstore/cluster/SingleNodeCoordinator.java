@@ -173,6 +173,11 @@ public final class SingleNodeCoordinator implements Keyspace {
     }
 
     @Override
+    public void endOfBatch() {
+        replica.flushWrites();
+    }
+
+    @Override
     public java.util.Map<String, String> storageInfo() {
         return replica.engineInfo();
     }

@@ -50,6 +50,11 @@ public final class CommandDispatcher {
         return table;
     }
 
+    /** Ends a batch of commands whose replies are about to be sent; see {@link kvstore.keyspace.Keyspace#endOfBatch}. */
+    public void endOfBatch() {
+        context.keyspace().endOfBatch();
+    }
+
     public Reply dispatch(Session session, byte[][] argv) {
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null) {

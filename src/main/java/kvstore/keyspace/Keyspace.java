@@ -56,6 +56,13 @@ public interface Keyspace {
     void setActiveExpire(boolean enabled);
 
     /** Keys removed because they expired, since start (INFO stats expired_keys). */
+    /**
+     * Called after a batch of commands and before their replies are sent: hands buffered writes to the
+     * OS (group commit, as Redis writes its AOF buffer before replying).
+     */
+    default void endOfBatch() {
+    }
+
     /** What the local storage engine reports for INFO persistence ("kvstore_..." fields, in order). */
     default java.util.Map<String, String> storageInfo() {
         return java.util.Map.of();

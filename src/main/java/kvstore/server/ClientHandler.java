@@ -68,6 +68,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             client.closeAfterReply();
         }
         if (client.closingAfterReply()) {
+            dispatcher.endOfBatch();
             flush(ctx).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -114,6 +115,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             boolean protocolError = false;
             if (msg instanceof byte[][] argv) {
                 reply = dispatcher.dispatch(client, argv);
+                dispatcher.endOfBatch();
                 monitored = client.monitorArgv;
                 client.monitorArgv = null;
             } else if (msg instanceof ProtocolError e) {
@@ -192,6 +194,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         client.touch();
+        if (executor == null && client.pending != null) {
+            dispatcher.endOfBatch(); // the batch's writes reach the OS before any of its replies leave
+        }
         flush(ctx);
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);

@@ -49,7 +49,6 @@ final class CommitLog implements Closeable {
     static final long MAX_SEGMENT = 1L << 30;
 
     private static final Logger log = LoggerFactory.getLogger(CommitLog.class);
-    private static final int SMALL = 64 * 1024;
 
     private final Path dir;
     private volatile FsyncPolicy policy;
@@ -57,8 +56,13 @@ final class CommitLog implements Closeable {
     private final Object rotateLock = new Object();
     private final Object monitor = new Object();
     private final CRC32C crc = new CRC32C();
-    private final ByteBuffer small = ByteBuffer.allocateDirect(SMALL);
     private final ByteBuffer header = ByteBuffer.allocate(HEADER + 6);
+    /**
+     * Records appended but not yet handed to the OS. Writers fill it; it is written out by
+     * {@link #writeBuffered} (the server calls it once per batch of requests, before any of their replies
+     * leave, as Redis writes its AOF buffer before replying), when it fills, and before every fsync.
+     */
+    private final ByteBuffer buffered = ByteBuffer.allocateDirect(BUFFER);
     private final Thread syncer;
 
     private volatile FileChannel channel;
@@ -71,6 +75,8 @@ final class CommitLog implements Closeable {
     private volatile long lastFsyncMillis;
     private volatile IOException failure;
     private volatile boolean closed;
+
+    private static final int BUFFER = 1 << 20;
 
     CommitLog(Path dir, FsyncPolicy policy, long segmentSize, long firstSegment) throws IOException {
         this.dir = dir;
@@ -124,6 +130,28 @@ final class CommitLog implements Closeable {
         return segmentBytes;
     }
 
+    /** Hands every buffered record to the OS (one write call), so a process crash cannot lose them. */
+    synchronized void writeBuffered() {
+        try {
+            writeBufferedLocked();
+        } catch (IOException e) {
+            failure = e;
+            throw new UncheckedIOException("commit log write failed in " + segmentPath(dir, segment), e);
+        }
+    }
+
+    private void writeBufferedLocked() throws IOException {
+        if (buffered.position() == 0) {
+            return;
+        }
+        buffered.flip();
+        try {
+            IoUtil.writeFully(channel, buffered);
+        } finally {
+            buffered.clear();
+        }
+    }
+
     boolean segmentFull() {
         return segmentBytes >= segmentSize;
     }
@@ -154,14 +182,14 @@ final class CommitLog implements Closeable {
         header.putInt(4, (int) crc.getValue());
         try {
             FileChannel ch = channel;
-            if (HEADER + payload <= SMALL) {
-                small.clear();
-                small.put(header.array(), 0, HEADER + headLen).put(key);
+            if (HEADER + payload > buffered.remaining()) {
+                writeBufferedLocked();
+            }
+            if (HEADER + payload <= buffered.remaining()) {
+                buffered.put(header.array(), 0, HEADER + headLen).put(key);
                 if (valueLen > 0) {
-                    small.put(value);
+                    buffered.put(value);
                 }
-                small.flip();
-                IoUtil.writeFully(ch, small);
             } else {
                 IoUtil.writeFully(ch, header.array(), 0, HEADER + headLen);
                 IoUtil.writeFully(ch, key, 0, key.length);
@@ -214,6 +242,7 @@ final class CommitLog implements Closeable {
     synchronized void rotate(long next) {
         synchronized (rotateLock) {
             try {
+                writeBufferedLocked();
                 FileChannel old = channel;
                 old.force(false);
                 channel = openSegment(next);
@@ -244,8 +273,14 @@ final class CommitLog implements Closeable {
 
     private void forceNow() throws IOException {
         long target;
-        synchronized (rotateLock) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            writeBufferedLocked();
             target = written;
+        }
+        synchronized (rotateLock) {
             if (closed) {
                 return;
             }
@@ -281,7 +316,11 @@ final class CommitLog implements Closeable {
                     synchronized (monitor) {
                         waiters = requested > synced;
                     }
-                    if (written == lastForced || (p == FsyncPolicy.NO && !waiters)) {
+                    if (p == FsyncPolicy.NO && !waiters) {
+                        writeBuffered(); // no fsync, but nothing stays in the process longer than a second
+                        continue;
+                    }
+                    if (written == lastForced) {
                         continue;
                     }
                     lastForced = written;

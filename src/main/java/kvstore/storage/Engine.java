@@ -26,6 +26,13 @@ public interface Engine extends Closeable {
     /** Entries with {@code from <= key < to} in key order; {@code to == null} means to the end. */
     EngineCursor range(byte[] from, byte[] to);
 
+    /**
+     * Hands writes buffered inside the engine to the OS, so that a crash of the process cannot lose
+     * them; called once per batch of requests before their replies are sent. Default: nothing is buffered.
+     */
+    default void flushWrites() {
+    }
+
     /** Makes everything written so far durable (SAVE, SHUTDOWN). */
     void sync();
 

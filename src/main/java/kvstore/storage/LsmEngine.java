@@ -207,6 +207,10 @@ public final class LsmEngine implements Engine {
 
     @Override
     public SiblingSet get(byte[] key) {
+        SiblingSet recent = current.active.decoded(key, BloomFilter.hash(key));
+        if (recent != null) {
+            return recent;
+        }
         byte[] raw = getRaw(key);
         return raw == null || InternalIterator.isTombstone(raw) ? null : SiblingSetCodec.decode(raw);
     }
@@ -367,15 +371,15 @@ public final class LsmEngine implements Engine {
 
     @Override
     public void put(byte[] key, SiblingSet value) {
-        write(CommitLog.OP_PUT, key, SiblingSetCodec.encode(value));
+        write(CommitLog.OP_PUT, key, SiblingSetCodec.encode(value), value);
     }
 
     @Override
     public void remove(byte[] key) {
-        write(CommitLog.OP_REMOVE, key, InternalIterator.TOMBSTONE);
+        write(CommitLog.OP_REMOVE, key, InternalIterator.TOMBSTONE, null);
     }
 
-    private void write(byte op, byte[] key, byte[] value) {
+    private void write(byte op, byte[] key, byte[] value, SiblingSet decoded) {
         maybeStall();
         long ticket;
         synchronized (writeLock) {
@@ -384,7 +388,7 @@ public final class LsmEngine implements Engine {
             }
             ticket = commitLog.append(op, key, op == CommitLog.OP_PUT ? value : null);
             Memtable m = current.active;
-            m.put(key, value);
+            m.put(key, value, decoded);
             if (m.bytes() >= options.memtableSize()) {
                 freezeLocked();
             } else if (commitLog.segmentFull()) {
@@ -669,6 +673,11 @@ public final class LsmEngine implements Engine {
             sb.append(sb.length() == 0 ? "" : ",").append(v);
         }
         return sb.toString();
+    }
+
+    @Override
+    public void flushWrites() {
+        commitLog.writeBuffered();
     }
 
     /** Changes the commit log's fsync policy (CONFIG SET appendfsync). */

@@ -1,11 +1,14 @@
 package kvstore.storage;
 
+import kvstore.version.SiblingSet;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,13 +18,59 @@ import java.util.concurrent.atomic.AtomicLong;
  * heap footprint close to the size estimate and makes a flush a plain copy.
  */
 final class Memtable {
-    /** Rough per-entry overhead of a skip-list node, its entry and the two arrays, for the size estimate. */
-    static final int ENTRY_OVERHEAD = 64;
+    /**
+     * Rough per-entry heap overhead for the size estimate: the skip-list node, the hash node and key,
+     * the cell, and the decoded sibling set a writer leaves (a few small objects).
+     */
+    static final int ENTRY_OVERHEAD = 256;
 
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int PROBES = 6;
 
-    private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    /**
+     * The current value of one key, shared by both indexes: its encoded bytes, and the decoded sibling
+     * set when the writer had it (so that the read-modify-write of the next write of a hot key does
+     * not decode it again). Replaced as a whole, so the two always agree.
+     */
+    private static final class Cell {
+        volatile Value value;
+
+        Cell(Value value) {
+            this.value = value;
+        }
+    }
+
+    private record Value(byte[] bytes, SiblingSet decoded) {
+    }
+
+    /** A key as a hash map key: equality by content, hash taken from the bloom hash already computed. */
+    private static final class HashKey {
+        final byte[] bytes;
+        final int hash;
+
+        HashKey(byte[] bytes, long bloomHash) {
+            this.bytes = bytes;
+            this.hash = (int) (bloomHash ^ (bloomHash >>> 32));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * Keys are indexed twice: the skip list keeps storage order for flushes and range walks, and a
+     * hash map answers point reads and overwrites, since a skip-list lookup over a memtable bigger than
+     * the CPU caches costs a cache miss per level. Both point at the same cell.
+     */
+    private final ConcurrentSkipListMap<byte[], Cell> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final ConcurrentHashMap<HashKey, Cell> index = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final long firstSegment;
     /**
@@ -50,6 +99,11 @@ final class Memtable {
     }
 
     void put(byte[] key, byte[] value) {
+        put(key, value, null);
+    }
+
+    /** Stores {@code value}, the encoding of {@code decoded} (null if not at hand, or a tombstone). */
+    void put(byte[] key, byte[] value, SiblingSet decoded) {
         long h = BloomFilter.hash(key);
         int h1 = (int) h;
         int h2 = (int) (h >>> 32);
@@ -57,7 +111,23 @@ final class Memtable {
             long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
             WORDS.getAndBitwiseOrRelease(bloom, (int) (bit >>> 6), 1L << bit);
         }
-        byte[] prev = map.put(key, value);
+        HashKey k = new HashKey(key, h);
+        Value v = new Value(value, decoded);
+        Cell cell = index.get(k);
+        byte[] prev = null;
+        if (cell != null) {
+            prev = cell.value.bytes;
+            cell.value = v;
+        } else {
+            cell = new Cell(v);
+            Cell raced = index.putIfAbsent(k, cell);
+            if (raced != null) {
+                prev = raced.value.bytes;
+                raced.value = v;
+            } else {
+                map.put(key, cell);
+            }
+        }
         long delta = value.length + (prev == null ? key.length + ENTRY_OVERHEAD : -prev.length);
         bytes.addAndGet(delta);
     }
@@ -68,6 +138,17 @@ final class Memtable {
 
     /** The entry for {@code key}, whose {@link BloomFilter#hash} is {@code hash}, or null. */
     byte[] get(byte[] key, long hash) {
+        Cell cell = cell(key, hash);
+        return cell == null ? null : cell.value.bytes;
+    }
+
+    /** The decoded sibling set stored for {@code key} when the writer left one, else null. */
+    SiblingSet decoded(byte[] key, long hash) {
+        Cell cell = cell(key, hash);
+        return cell == null ? null : cell.value.decoded;
+    }
+
+    private Cell cell(byte[] key, long hash) {
         int h1 = (int) hash;
         int h2 = (int) (hash >>> 32);
         for (int i = 0; i < PROBES; i++) {
@@ -76,7 +157,7 @@ final class Memtable {
                 return null;
             }
         }
-        return map.get(key);
+        return index.get(new HashKey(key, hash));
     }
 
     long bytes() {
@@ -92,7 +173,7 @@ final class Memtable {
     }
 
     InternalIterator iterator(byte[] from, byte[] to) {
-        NavigableMap<byte[], byte[]> sub;
+        NavigableMap<byte[], Cell> sub;
         if (from == null) {
             sub = to == null ? map : map.headMap(to, false);
         } else if (to == null) {
@@ -101,9 +182,9 @@ final class Memtable {
             // an empty or inverted range is simply empty (subMap would throw)
             sub = Arrays.compareUnsigned(from, to) >= 0 ? map.subMap(from, true, from, false) : map.subMap(from, true, to, false);
         }
-        Iterator<Map.Entry<byte[], byte[]>> it = sub.entrySet().iterator();
+        Iterator<Map.Entry<byte[], Cell>> it = sub.entrySet().iterator();
         return new InternalIterator() {
-            private Map.Entry<byte[], byte[]> cur = it.hasNext() ? it.next() : null;
+            private Map.Entry<byte[], Cell> cur = it.hasNext() ? it.next() : null;
 
             @Override
             public boolean valid() {
@@ -117,7 +198,7 @@ final class Memtable {
 
             @Override
             public byte[] value() {
-                return cur.getValue();
+                return cur.getValue().value.bytes;
             }
 
             @Override
