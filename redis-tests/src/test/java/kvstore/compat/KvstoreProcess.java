@@ -25,18 +25,21 @@ public final class KvstoreProcess implements AutoCloseable {
     }
 
     public static KvstoreProcess start(String... overrides) throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("kvstore-proc"), RedisServerProcess.freePort(), overrides);
+    }
+
+    /** Starts on {@code port} with data and logs under {@code dir}: restarting on the same dir finds the data again. */
+    public static KvstoreProcess start(Path dir, int port, String... overrides) throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "kvstore.jar");
         if (!Files.exists(jar)) {
             throw new IOException(jar + " is missing; run mvn package first");
         }
-        int port = RedisServerProcess.freePort();
-        Path dir = Files.createTempDirectory("kvstore-proc");
         Path log = dir.resolve("kvstore.log");
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", jar.toString(),
                 "--port", Integer.toString(port), "--dir", dir.resolve("data").toString(), "--logfile", log.toString()));
         cmd.addAll(List.of(overrides));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
         KvstoreProcess k = new KvstoreProcess(p, port, log, dir);
         k.awaitReady();
         return k;
@@ -61,6 +64,11 @@ public final class KvstoreProcess implements AutoCloseable {
             }
         }
         throw new IOException("kvstore did not answer PING within 20 s: " + output());
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     public int port() {
