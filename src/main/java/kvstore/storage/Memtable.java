@@ -109,7 +109,10 @@ final class Memtable {
         int h2 = (int) (h >>> 32);
         for (int i = 0; i < PROBES; i++) {
             long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
-            WORDS.getAndBitwiseOrRelease(bloom, (int) (bit >>> 6), 1L << bit);
+            // an overwrite finds its bits already set: skip the atomic update (a locked instruction)
+            if (((long) WORDS.getAcquire(bloom, (int) (bit >>> 6)) & (1L << bit)) == 0) {
+                WORDS.getAndBitwiseOrRelease(bloom, (int) (bit >>> 6), 1L << bit);
+            }
         }
         HashKey k = new HashKey(key, h);
         Value v = new Value(value, decoded);
