@@ -109,6 +109,8 @@ public final class CommandDispatcher {
         }
         try {
             return spec.command().execute(session, argv);
+        } catch (WrongTypeException e) {
+            return ErrorReply.WRONGTYPE;
         } catch (kvstore.keyspace.ReplyException e) {
             return new ErrorReply(e.getMessage());
         } catch (RuntimeException e) {

@@ -113,12 +113,8 @@ final class StringCommands {
     }
 
     private Reply get(Session s, byte[][] a) {
-        try {
-            Entry e = readString(s.db(), a[1]);
-            return e == null ? NullReply.BULK : new BulkReply(e.value());
-        } catch (WrongTypeException e) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = readString(s.db(), a[1]);
+        return e == null ? NullReply.BULK : new BulkReply(e.value());
     }
 
     private Reply set(Session s, byte[][] a) {
@@ -189,11 +185,7 @@ final class StringCommands {
         Entry old;
         Reply getReply = null;
         if (o.get()) {
-            try {
-                old = readString(db, key);
-            } catch (WrongTypeException e) {
-                return ErrorReply.WRONGTYPE;
-            }
+            old = readString(db, key);
             getReply = old == null ? NullReply.BULK : new BulkReply(old.value());
         } else if (o.nx() || o.xx() || o.keepTtl()) {
             old = ks.get(db, key);
@@ -216,24 +208,14 @@ final class StringCommands {
 
     private Reply getset(Session s, byte[][] a) {
         int db = s.db();
-        Entry old;
-        try {
-            old = readString(db, a[1]);
-        } catch (WrongTypeException e) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry old = readString(db, a[1]);
         ks.put(db, a[1], Entry.string(a[2], Entry.NO_EXPIRY));
         return old == null ? NullReply.BULK : new BulkReply(old.value());
     }
 
     private Reply getdel(Session s, byte[][] a) {
         int db = s.db();
-        Entry old;
-        try {
-            old = readString(db, a[1]);
-        } catch (WrongTypeException e) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry old = readString(db, a[1]);
         if (old == null) {
             return NullReply.BULK;
         }
@@ -248,12 +230,7 @@ final class StringCommands {
             return o.error();
         }
         int db = s.db();
-        Entry e;
-        try {
-            e = readString(db, a[1]);
-        } catch (WrongTypeException x) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = readString(db, a[1]);
         if (e == null) {
             return NullReply.BULK;
         }
@@ -320,12 +297,7 @@ final class StringCommands {
 
     private Reply append(Session s, byte[][] a) {
         int db = s.db();
-        Entry e;
-        try {
-            e = writeString(db, a[1]);
-        } catch (WrongTypeException x) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = writeString(db, a[1]);
         byte[] add = a[2];
         if (e == null) {
             ks.put(db, a[1], Entry.string(add, Entry.NO_EXPIRY));
@@ -351,12 +323,8 @@ final class StringCommands {
     }
 
     private Reply strlen(Session s, byte[][] a) {
-        try {
-            Entry e = readString(s.db(), a[1]);
-            return e == null ? IntegerReply.ZERO : IntegerReply.of(e.value().length);
-        } catch (WrongTypeException e) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = readString(s.db(), a[1]);
+        return e == null ? IntegerReply.ZERO : IntegerReply.of(e.value().length);
     }
 
     /** GETRANGE and SUBSTR. */
@@ -369,12 +337,7 @@ final class StringCommands {
         if (end == Args.INVALID && !Args.isLong(a[3])) {
             return ErrorReply.NOT_INTEGER;
         }
-        Entry e;
-        try {
-            e = readString(s.db(), a[1]);
-        } catch (WrongTypeException x) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = readString(s.db(), a[1]);
         if (e == null) {
             return BulkReply.EMPTY;
         }
@@ -413,12 +376,7 @@ final class StringCommands {
             return OFFSET_RANGE;
         }
         int db = s.db();
-        Entry e;
-        try {
-            e = writeString(db, a[1]);
-        } catch (WrongTypeException x) {
-            return ErrorReply.WRONGTYPE;
-        }
+        Entry e = writeString(db, a[1]);
         byte[] value = a[3];
         if (value.length == 0) {
             return e == null ? IntegerReply.ZERO : IntegerReply.of(e.value().length);

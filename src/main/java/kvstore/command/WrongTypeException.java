@@ -1,6 +1,6 @@
 package kvstore.command;
 
-/** Thrown inside a command when a key holds another type; the dispatcher does not see it (commands catch it). */
+/** Thrown inside a command when a key holds another type; the dispatcher answers it with -WRONGTYPE. */
 final class WrongTypeException extends RuntimeException {
     WrongTypeException() {
         super(null, null, false, false);
