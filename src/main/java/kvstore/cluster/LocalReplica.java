@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  * Without it (a single node, N=1) a delete or a reclaimed expired key is removed at once.
  */
 public final class LocalReplica {
+    private static final byte STRING = kvstore.keyspace.ValueType.STRING.id();
+    private static final int ELEMENT_BATCH = 1024;
     private final Engine engine;
     private final long actor;
     private final KeyLocks locks;
@@ -131,11 +133,132 @@ public final class LocalReplica {
                 throw new ReplyException("ERR the key would have more than max-siblings (" + maxSiblings
                         + ") siblings: read them with SIBLINGS and write with their context to resolve them");
             }
+            if (current != null && replacesCollection(current.winner(), value == null ? null : type)) {
+                removeElements(sk);
+            }
             engine.put(sk, next);
             account(sk, current == null ? null : current.winner(), next.winner());
             return next;
         } finally {
             locks.unlock(stripe);
+        }
+    }
+
+    /**
+     * True if writing a value of type {@code newType} (null: a delete) over {@code old} ends a
+     * collection, whose elements must then go; a write of the same collection type is the collection's
+     * own metadata update and keeps them.
+     */
+    private static boolean replacesCollection(Version old, Byte newType) {
+        return !old.isTombstone() && old.type() != STRING && (newType == null || newType != old.type());
+    }
+
+    /**
+     * Removes every element entry stored after the key entry {@code sk}, in batches so that a huge
+     * collection is never held in memory at once. The caller holds the key's lock.
+     */
+    private void removeElements(byte[] sk) {
+        byte[] end = prefixEnd(sk);
+        byte[] from = sk;
+        List<byte[]> batch = new ArrayList<>(ELEMENT_BATCH);
+        while (true) {
+            batch.clear();
+            try (EngineCursor c = engine.range(from, end)) {
+                while (batch.size() < ELEMENT_BATCH && c.next()) {
+                    if (c.key().length > sk.length) {
+                        batch.add(c.key());
+                    }
+                }
+            }
+            for (byte[] ek : batch) {
+                engine.remove(ek);
+            }
+            if (batch.size() < ELEMENT_BATCH) {
+                return;
+            }
+            from = batch.get(batch.size() - 1);
+        }
+    }
+
+    /** The first key after every key that starts with {@code prefix}; null if there is none. */
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = prefix.clone();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return java.util.Arrays.copyOf(end, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static byte[] elementKey(byte[] sk, byte[] element) {
+        byte[] ek = java.util.Arrays.copyOf(sk, sk.length + element.length);
+        System.arraycopy(element, 0, ek, sk.length, element.length);
+        return ek;
+    }
+
+    /** The value of an element of the collection at {@code key}, or null. */
+    public byte[] readElement(int db, byte[] key, byte[] element) {
+        SiblingSet set = engine.get(elementKey(storageKey(db, key), element));
+        if (set == null) {
+            return null;
+        }
+        Version v = set.winner();
+        return v.isTombstone() ? null : v.value();
+    }
+
+    /** Stores an element as a new version superseding what this node holds of it. */
+    public void writeElement(int db, byte[] key, byte[] element, byte[] value) {
+        byte[] ek = elementKey(storageKey(db, key), element);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(ek);
+            VersionVector ctx = current == null ? VersionVector.EMPTY : current.clock();
+            engine.put(ek, SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), Version.NO_EXPIRY,
+                    STRING, value));
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /** Removes an element (single node: outright); true if it held a value. */
+    public boolean removeElement(int db, byte[] key, byte[] element) {
+        byte[] ek = elementKey(storageKey(db, key), element);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            SiblingSet current = engine.get(ek);
+            if (current == null) {
+                return false;
+            }
+            engine.remove(ek);
+            return !current.winner().isTombstone();
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /** Walks the elements {@code from <= element < to} of the collection at {@code key}; null bounds are open. */
+    public void elements(int db, byte[] key, byte[] from, byte[] to, kvstore.keyspace.Keyspace.ElementVisitor visitor) {
+        byte[] sk = storageKey(db, key);
+        byte[] lo = from == null ? sk : elementKey(sk, from);
+        byte[] hi = to == null ? prefixEnd(sk) : elementKey(sk, to);
+        try (EngineCursor c = engine.range(lo, hi)) {
+            while (c.next()) {
+                byte[] ek = c.key();
+                if (ek.length == sk.length) {
+                    continue;
+                }
+                Version v = c.value().winner();
+                if (v.isTombstone()) {
+                    continue;
+                }
+                if (!visitor.visit(java.util.Arrays.copyOfRange(ek, sk.length, ek.length), v.value())) {
+                    return;
+                }
+            }
         }
     }
 
@@ -175,6 +298,9 @@ public final class LocalReplica {
             SiblingSet current = engine.get(sk);
             if (current == null) {
                 return null;
+            }
+            if (replacesCollection(current.winner(), null)) {
+                removeElements(sk);
             }
             engine.remove(sk);
             account(sk, current.winner(), null);
@@ -233,6 +359,9 @@ public final class LocalReplica {
                 account(sk, v, null);
                 reclaimed.add(k);
             } else {
+                if (replacesCollection(v, null)) {
+                    removeElements(sk);
+                }
                 engine.remove(sk);
                 account(sk, v, null);
             }

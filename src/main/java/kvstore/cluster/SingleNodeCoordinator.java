@@ -100,6 +100,26 @@ public final class SingleNodeCoordinator implements Keyspace {
         replica.write(db, key, ctx, entry.expireAt(), entry.type().id(), entry.value());
     }
 
+    @Override
+    public byte[] element(int db, byte[] key, byte[] element) {
+        return replica.readElement(db, key, element);
+    }
+
+    @Override
+    public void putElement(int db, byte[] key, byte[] element, byte[] value) {
+        replica.writeElement(db, key, element, value);
+    }
+
+    @Override
+    public boolean removeElement(int db, byte[] key, byte[] element) {
+        return replica.removeElement(db, key, element);
+    }
+
+    @Override
+    public void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor) {
+        replica.elements(db, key, from, to, visitor);
+    }
+
     /**
      * One round of background expiry: reclaims expired keys, earliest first, until none is left or the
      * time budget is spent. Returns how many keys it reclaimed.

@@ -61,7 +61,7 @@ final class CopyMoveCommands {
         if (nx && ks.get(db, a[2]) != null) {
             return IntegerReply.ZERO;
         }
-        ks.put(db, a[2], e);
+        CollectionKey.copyValue(ks, e, db, a[1], db, a[2]);
         ks.delete(db, a[1]);
         return nx ? IntegerReply.ONE : SimpleReply.OK;
     }
@@ -102,7 +102,7 @@ final class CopyMoveCommands {
                 return IntegerReply.ZERO;
             }
             // put replaces whatever was there (REPLACE), keeping the source's type and expiry
-            ks.put(dst, a[2], e);
+            CollectionKey.copyValue(ks, e, db, a[1], dst, a[2]);
             return IntegerReply.ONE;
         } finally {
             if (extra) {
@@ -130,7 +130,7 @@ final class CopyMoveCommands {
             if (e == null || ks.get(dst, a[1]) != null) {
                 return IntegerReply.ZERO;
             }
-            ks.put(dst, a[1], e);
+            CollectionKey.copyValue(ks, e, db, a[1], dst, a[1]);
             ks.delete(db, a[1]);
             return IntegerReply.ONE;
         } finally {

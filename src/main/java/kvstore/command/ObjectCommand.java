@@ -140,15 +140,20 @@ final class ObjectCommand {
     /**
      * Strings are encoded as Redis's tryObjectEncoding would on SET: "int" for a string2ll integer
      * of at most 20 bytes, "embstr" up to 44 bytes, "raw" beyond. A list is always a quicklist in
-     * Redis 7.0; for hashes, sets and sorted sets kvstore does not know the element count here, so it
-     * reports the encoding Redis uses once they outgrow the small listpack/intset forms.
+     * Redis 7.0; hashes, sets and sorted sets report their small form (listpack, intset) until their
+     * commands mark them as having outgrown it under Redis's thresholds, one way as in Redis.
      */
     static String encodingOf(Entry e) {
+        if (e.type() == kvstore.keyspace.ValueType.STRING) {
+            return stringEncoding(e.value());
+        }
+        boolean big = kvstore.keyspace.CollectionMeta.decode(e.value()).has(kvstore.keyspace.CollectionMeta.FLAG_BIG);
         return switch (e.type()) {
-            case STRING -> stringEncoding(e.value());
             case LIST -> "quicklist";
-            case SET, HASH -> "hashtable";
-            case ZSET -> "skiplist";
+            case SET -> big ? "hashtable" : "intset";
+            case HASH -> big ? "hashtable" : "listpack";
+            case ZSET -> big ? "skiplist" : "listpack";
+            case STRING -> throw new IllegalStateException();
         };
     }
 

@@ -55,7 +55,6 @@ public interface Keyspace {
     /** Turns background reclaiming of expired keys on or off (DEBUG SET-ACTIVE-EXPIRE). */
     void setActiveExpire(boolean enabled);
 
-    /** Keys removed because they expired, since start (INFO stats expired_keys). */
     /**
      * Called after a batch of commands and before their replies are sent: hands buffered writes to the
      * OS (group commit, as Redis writes its AOF buffer before replying).
@@ -68,6 +67,7 @@ public interface Keyspace {
         return java.util.Map.of();
     }
 
+    /** Keys removed because they expired, since start (INFO stats expired_keys). */
     default long expiredKeys() {
         return 0;
     }
@@ -100,6 +100,47 @@ public interface Keyspace {
 
     /** Called by the dispatcher after each command, on the thread that ran it. */
     default void endCommand() {
+    }
+
+    // ---- elements of collections (hashes, sets, sorted sets, lists) ----
+    //
+    // A collection is its key's own entry (type, expiry, the metadata its commands keep) followed by
+    // one entry per element, addressed by element bytes the type chooses and stored in element byte
+    // order (unsigned). Whoever changes elements holds the key's lock and keeps the key's entry in step;
+    // deleting the key, or replacing it with a value of another type, removes its elements.
+
+    /** The value of {@code element} of the collection at {@code key}, or null. */
+    default byte[] element(int db, byte[] key, byte[] element) {
+        throw noCollections();
+    }
+
+    /** Stores {@code value} as {@code element} of the collection at {@code key}. */
+    default void putElement(int db, byte[] key, byte[] element, byte[] value) {
+        throw noCollections();
+    }
+
+    /** Removes {@code element} of the collection at {@code key}; true if it was there. */
+    default boolean removeElement(int db, byte[] key, byte[] element) {
+        throw noCollections();
+    }
+
+    /**
+     * Calls {@code visitor} with the elements {@code from <= element < to} of the collection at
+     * {@code key}, in element order, until it returns false; null bounds are open.
+     */
+    default void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor) {
+        throw noCollections();
+    }
+
+    private static ReplyException noCollections() {
+        return new ReplyException("ERR hashes, sets, sorted sets and lists are not available in a ring yet");
+    }
+
+    /** Receives elements from {@link #elements}. */
+    @FunctionalInterface
+    interface ElementVisitor {
+        /** Returns false to stop the walk. The arrays belong to the callee. */
+        boolean visit(byte[] element, byte[] value);
     }
 
     /** The keys returned by one scan step and the cursor to continue from. */

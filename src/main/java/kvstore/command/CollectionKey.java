@@ -1,0 +1,182 @@
+package kvstore.command;
+
+import kvstore.keyspace.CollectionMeta;
+import kvstore.keyspace.Entry;
+import kvstore.keyspace.Keyspace;
+import kvstore.keyspace.ValueType;
+
+import java.util.Arrays;
+
+/**
+ * One collection key (hash, set, sorted set or list) as a command works on it: loaded once with its
+ * type checked, its elements read and changed one entry at a time, and its key entry (count, flags,
+ * expiry) written back once by {@link #save()}, which also deletes the key when its last element is
+ * gone, as Redis does. Write commands run under their keys' locks, so the count stays exact.
+ */
+final class CollectionKey {
+    private final Keyspace ks;
+    private final int db;
+    private final byte[] key;
+    private final ValueType type;
+    private final boolean existed;
+    private final long expireAt;
+    private final CollectionMeta loaded;
+    private CollectionMeta meta;
+
+    private CollectionKey(Keyspace ks, int db, byte[] key, ValueType type, Entry entry) {
+        this.ks = ks;
+        this.db = db;
+        this.key = key;
+        this.type = type;
+        this.existed = entry != null;
+        this.expireAt = entry == null ? Entry.NO_EXPIRY : entry.expireAt();
+        this.loaded = entry == null ? CollectionMeta.EMPTY : CollectionMeta.decode(entry.value());
+        this.meta = loaded;
+    }
+
+    /**
+     * Redis's lookupKeyRead: the collection at {@code key}, or null if there is none (counting a
+     * keyspace hit or miss); throws {@link WrongTypeException} if the key holds another type.
+     */
+    static CollectionKey read(CommandContext ctx, int db, byte[] key, ValueType type) {
+        Entry e = ctx.keyspace().get(db, key);
+        if (e == null) {
+            ctx.stats().miss();
+            return null;
+        }
+        ctx.stats().hit();
+        checkType(e, type);
+        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+    }
+
+    /**
+     * Redis's lookupKeyWrite: the collection at {@code key}, or an empty one that {@link #save()}
+     * creates if elements are added; throws {@link WrongTypeException} if the key holds another type.
+     */
+    static CollectionKey write(CommandContext ctx, int db, byte[] key, ValueType type) {
+        Entry e = ctx.keyspace().get(db, key);
+        if (e != null) {
+            checkType(e, type);
+        }
+        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+    }
+
+    /** Like {@link #write} but null if the key does not exist (commands that only remove). */
+    static CollectionKey existing(CommandContext ctx, int db, byte[] key, ValueType type) {
+        Entry e = ctx.keyspace().get(db, key);
+        if (e == null) {
+            return null;
+        }
+        checkType(e, type);
+        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+    }
+
+    private static void checkType(Entry e, ValueType type) {
+        if (e.type() != type) {
+            throw new WrongTypeException();
+        }
+    }
+
+    boolean existed() {
+        return existed;
+    }
+
+    byte[] key() {
+        return key;
+    }
+
+    long count() {
+        return meta.count();
+    }
+
+    CollectionMeta meta() {
+        return meta;
+    }
+
+    void meta(CollectionMeta m) {
+        this.meta = m;
+    }
+
+    /** Marks the collection as having left its compact encoding (one way, as in Redis). */
+    void markBig() {
+        if (!meta.has(CollectionMeta.FLAG_BIG)) {
+            meta = meta.withFlags(meta.flags() | CollectionMeta.FLAG_BIG);
+        }
+    }
+
+    byte[] get(byte[] element) {
+        return ks.element(db, key, element);
+    }
+
+    /** Stores an element; true if it is new (the count grows). Writes nothing if the value is unchanged. */
+    boolean put(byte[] element, byte[] value) {
+        byte[] old = ks.element(db, key, element);
+        if (old != null && Arrays.equals(old, value)) {
+            return false;
+        }
+        ks.putElement(db, key, element, value);
+        if (old == null) {
+            meta = meta.withCount(meta.count() + 1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Stores an element known to be new (its position was never used). */
+    void add(byte[] element, byte[] value) {
+        ks.putElement(db, key, element, value);
+        meta = meta.withCount(meta.count() + 1);
+    }
+
+    /** Replaces an element known to exist. */
+    void replace(byte[] element, byte[] value) {
+        ks.putElement(db, key, element, value);
+    }
+
+    /** Removes an element; true if it was there (the count shrinks). */
+    boolean remove(byte[] element) {
+        if (ks.removeElement(db, key, element)) {
+            meta = meta.withCount(meta.count() - 1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Elements {@code from <= element < to} in element order until the visitor returns false. */
+    void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
+        ks.elements(db, key, from, to, visitor);
+    }
+
+    /**
+     * Writes the key entry back if anything changed: deletes the key if no element is left, creates it
+     * (no expiry) if it is new, otherwise keeps its expiry.
+     */
+    void save() {
+        if (meta.count() <= 0) {
+            if (existed) {
+                ks.delete(db, key);
+            }
+            return;
+        }
+        if (!existed || !meta.equals(loaded)) {
+            ks.put(db, key, new Entry(type, meta.encode(), expireAt, 0));
+        }
+    }
+
+    /**
+     * Writes {@code value} (as read from {@code srcDb}/{@code src}) to {@code dstDb}/{@code dst},
+     * replacing what was there: RENAME, COPY and MOVE. A collection's elements are copied one by one.
+     */
+    static void copyValue(Keyspace ks, Entry value, int srcDb, byte[] src, int dstDb, byte[] dst) {
+        if (value.type() == ValueType.STRING) {
+            ks.put(dstDb, dst, value);
+            return;
+        }
+        ks.delete(dstDb, dst);
+        ks.put(dstDb, dst, value);
+        ks.elements(srcDb, src, null, null, (element, v) -> {
+            ks.putElement(dstDb, dst, element, v);
+            return true;
+        });
+    }
+}
