@@ -13,6 +13,7 @@ public final class CommandContext {
     private volatile ServerControl server;
     private volatile CommandTable table;
     private volatile kvstore.cluster.Topology topology;
+    private final BlockingKeys blocking = new BlockingKeys();
 
     public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
         this.keyspace = keyspace;
@@ -60,6 +61,11 @@ public final class CommandContext {
 
     void setTable(CommandTable t) {
         this.table = t;
+    }
+
+    /** Clients blocked by BLPOP and friends. */
+    public BlockingKeys blocking() {
+        return blocking;
     }
 
     public int databases() {

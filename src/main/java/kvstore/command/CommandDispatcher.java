@@ -21,6 +21,7 @@ public final class CommandDispatcher {
     private final CommandContext context;
     private final KeyLocks locks;
     private final kvstore.keyspace.Keyspace keyspace;
+    private final BlockingKeys blocking;
     /** True on a ring: each command runs in a keyspace scope (quorums, read contexts). */
     private final boolean scoped;
     private volatile CommandListener listener;
@@ -32,6 +33,7 @@ public final class CommandDispatcher {
         this.context = context;
         this.locks = context.keyspace().locks();
         this.keyspace = context.keyspace();
+        this.blocking = context.blocking();
         // a ring of one (or a dispatcher built without a topology, in tests) keeps the plain path
         this.scoped = context.topology() != null && context.topology().ring().members().size() > 1;
         context.setTable(table);
@@ -83,6 +85,10 @@ public final class CommandDispatcher {
         Reply reply = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0
                 ? executeLocked(spec, session, argv) : execute(spec, session, argv);
         long nanos = System.nanoTime() - start;
+        if (blocking.active() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 && !reply.isError()
+                && !(reply instanceof Blocked)) {
+            touchKeys(spec, session.db(), argv);
+        }
         spec.stats().record(nanos, reply.isError());
         context.stats().command();
         if (reply instanceof ErrorReply e) {
@@ -93,6 +99,20 @@ public final class CommandDispatcher {
             context.slowlog().add(nanos / 1000, argv, session.address(), session.name(), slowlogMaxLen);
         }
         return reply;
+    }
+
+    /** Tells the blocked clients that this write command's keys changed (see {@link BlockingKeys}). */
+    private void touchKeys(CommandSpec spec, int db, byte[][] argv) {
+        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
+        int step = Math.max(1, spec.keyStep());
+        for (int i = spec.firstKey(); i <= last; i += step) {
+            blocking.touched(db, argv[i]);
+        }
+    }
+
+    /** Clients blocked on keys, served by the connection after each command. */
+    public BlockingKeys blocking() {
+        return blocking;
     }
 
     private Reply reject(CommandSpec spec, ErrorReply error) {

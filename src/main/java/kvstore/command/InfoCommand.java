@@ -175,9 +175,9 @@ final class InfoCommand {
         field(sb, "connected_clients", ctx.server().connectedClients());
         field(sb, "cluster_connections", 0);
         field(sb, "maxclients", ctx.config().get("maxclients"));
-        field(sb, "blocked_clients", 0);
+        field(sb, "blocked_clients", ctx.blocking().blockedClients());
         field(sb, "tracking_clients", 0);
-        field(sb, "clients_in_timeout_table", 0);
+        field(sb, "clients_in_timeout_table", ctx.blocking().clientsWithTimeout());
     }
 
     private void memory(StringBuilder sb) {

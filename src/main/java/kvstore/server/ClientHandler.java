@@ -4,9 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import kvstore.command.Blocked;
+import kvstore.command.BlockingKeys;
 import kvstore.command.CommandDispatcher;
 import kvstore.metrics.ServerStats;
 import kvstore.resp.ErrorReply;
+import kvstore.resp.NullReply;
 import kvstore.resp.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each decoded request of one connection and writes its reply. Replies of one read burst (a
@@ -33,6 +38,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ClientRegistry registry;
     private final ServerStats stats;
     private final Executor executor;
+    private final BlockingKeys blocking;
+    /** Event loop only: the command this connection is blocked in, or null; and what waits behind it. */
+    private BlockingKeys.Waiter waiter;
+    private final ArrayDeque<Object> parked = new ArrayDeque<>();
+    private ScheduledFuture<?> timeoutTask;
+    /** Longer timeouts (over 30 years) are treated as forever: the event loop's timer cannot hold them. */
+    private static final long MAX_TIMEOUT_MS = 1L << 40;
     /** Requests waiting for the worker (executor mode); guarded by itself. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean draining;
@@ -47,6 +59,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         this.registry = registry;
         this.stats = stats;
         this.executor = executor;
+        this.blocking = dispatcher.blocking();
     }
 
     @Override
@@ -58,18 +71,107 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             enqueue(ctx, msg);
             return;
         }
+        if (waiter != null) {
+            park(ctx, msg);
+            return;
+        }
+        handle(ctx, msg);
+        if (client.closingAfterReply()) {
+            dispatcher.endOfBatch();
+            flush(ctx).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Runs one request inline (single node); a blocking command that must wait parks the connection. */
+    private void handle(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof byte[][] argv) {
             Reply reply = dispatcher.dispatch(client, argv);
+            if (reply instanceof Blocked b) {
+                afterCommand(ctx, client.monitorArgv);
+                client.monitorArgv = null;
+                block(ctx, argv, b);
+                return;
+            }
             write(ctx, reply);
             afterCommand(ctx, client.monitorArgv);
             client.monitorArgv = null;
+            if (blocking.active()) {
+                blocking.serveReady(dispatcher); // clients woken by this command are served before our next one
+            }
         } else if (msg instanceof ProtocolError e) {
             write(ctx, ErrorReply.err(e.message()));
             client.closeAfterReply();
         }
+    }
+
+    // ---- blocked commands (BLPOP, ...): see BlockingKeys ----
+
+    /** Requests that arrive while blocked wait here, in order; reading pauses only if too many pile up. */
+    private void park(ChannelHandlerContext ctx, Object msg) {
+        parked.add(msg);
+        if (parked.size() > QUEUE_HIGH) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void block(ChannelHandlerContext ctx, byte[][] argv, Blocked b) {
+        BlockingKeys.Waiter w = blocking.block(client, argv, b, reply -> ctx.executor().execute(() -> resume(ctx, reply)));
+        waiter = w;
+        long ms = b.timeoutMillis();
+        if (ms > 0 && ms < MAX_TIMEOUT_MS) {
+            timeoutTask = ctx.executor().schedule(() -> expire(ctx, w), ms, TimeUnit.MILLISECONDS);
+        }
+        blocking.serveReady(dispatcher); // a push between our check and the registration is not lost
+    }
+
+    /** Event loop: the timeout of waiter {@code w} has come. */
+    private void expire(ChannelHandlerContext ctx, BlockingKeys.Waiter w) {
+        if (waiter != w || w.done()) {
+            return;
+        }
+        if (w.claim()) {
+            blocking.unblock(w);
+            resume(ctx, NullReply.ARRAY);
+        } else {
+            // being served on another thread right now: its reply is on the way, or it blocks again
+            timeoutTask = ctx.executor().schedule(() -> expire(ctx, w), 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Event loop: answers the blocked command and runs the requests that waited behind it. */
+    private void resume(ChannelHandlerContext ctx, Reply reply) {
+        if (!ctx.channel().isActive() || waiter == null) {
+            return;
+        }
+        waiter = null;
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+            timeoutTask = null;
+        }
+        write(ctx, reply);
+        while (waiter == null && !parked.isEmpty() && !client.closingAfterReply()) {
+            handle(ctx, parked.poll());
+        }
+        dispatcher.endOfBatch();
         if (client.closingAfterReply()) {
-            dispatcher.endOfBatch();
             flush(ctx).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        flush(ctx);
+        if (waiter == null && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Event loop: the connection went away while blocked. */
+    private void dropWaiter(ChannelHandlerContext ctx, BlockingKeys.Waiter w) {
+        if (w.done()) {
+            return;
+        }
+        if (w.claim()) {
+            blocking.unblock(w);
+        } else {
+            ctx.executor().schedule(() -> dropWaiter(ctx, w), 1, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -114,7 +216,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             byte[][] monitored = null;
             boolean protocolError = false;
             if (msg instanceof byte[][] argv) {
-                reply = dispatcher.dispatch(client, argv);
+                Reply r = dispatcher.dispatch(client, argv);
+                reply = r instanceof Blocked ? ErrorReply.err("blocking commands are not available in a ring yet") : r;
                 dispatcher.endOfBatch();
                 monitored = client.monitorArgv;
                 client.monitorArgv = null;
@@ -205,7 +308,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !readPaused) {
+        if (ctx.channel().isWritable() && !readPaused && parked.size() <= QUEUE_HIGH) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
@@ -214,6 +317,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         registry.remove(client);
+        if (waiter != null) {
+            dropWaiter(ctx, waiter);
+            waiter = null;
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+            }
+        }
+        parked.clear();
         ByteBuf out = client.pending;
         client.pending = null;
         if (out != null) {
