@@ -1,0 +1,99 @@
+package kvstore.command;
+
+import kvstore.resp.ArrayReply;
+import kvstore.resp.BulkReply;
+import kvstore.resp.ErrorReply;
+import kvstore.resp.Reply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HSCAN-style iteration over a collection whose elements are {@link HashedElement}s, following Redis's
+ * scanGenericCommand: the cursor is parsed first, then the key is looked up, then COUNT and MATCH.
+ *
+ * <p>A collection still in its compact encoding is returned whole in one call with cursor 0, whatever
+ * the cursor given, as Redis does for listpacks and intsets. A larger one is walked in hash order: the cursor is the 32-bit hash
+ * position to resume at, and a call stops only between two positions, so every element present for
+ * the whole walk is returned at least once however the collection changes in between.
+ */
+final class ElementScan {
+    private static final ErrorReply INVALID_CURSOR = ErrorReply.err("invalid cursor");
+    private static final Reply EMPTY_SCAN = ArrayReply.of(BulkReply.of(0), ArrayReply.EMPTY);
+    private static final long POSITIONS = 1L << 32;
+
+    /** Adds the reply items of one element (e.g. field and value) unless the filter rejects it. */
+    interface Emitter {
+        void emit(byte[] member, byte[] value, List<Reply> out);
+    }
+
+    /** Opens the collection at {@code key}: the type's counted read lookup. */
+    interface Opener {
+        CollectionKey open(byte[] key);
+    }
+
+    private ElementScan() {
+    }
+
+    /** argv: NAME key cursor [MATCH pattern] [COUNT count]. */
+    static Reply scan(byte[][] a, Opener opener, Emitter emitter) {
+        long cursor = ScanCursor.parse(a[2], POSITIONS);
+        if (cursor == ScanCursor.INVALID) {
+            return INVALID_CURSOR;
+        }
+        CollectionKey ck = opener.open(a[1]);
+        if (ck == null) {
+            return EMPTY_SCAN;
+        }
+        long count = 10;
+        GlobPattern pattern = null;
+        for (int i = 3; i < a.length; i += 2) {
+            if (i + 1 >= a.length) {
+                return ErrorReply.SYNTAX;
+            }
+            if (Args.is(a[i], "count")) {
+                try {
+                    count = Args.longValue(a[i + 1]);
+                } catch (NumberFormatException e) {
+                    return ErrorReply.NOT_INTEGER;
+                }
+                if (count < 1) {
+                    return ErrorReply.SYNTAX;
+                }
+            } else if (Args.is(a[i], "match")) {
+                GlobPattern p = new GlobPattern(a[i + 1]);
+                pattern = p.matchesAll() ? null : p;
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+        }
+        // a compact collection comes back whole whatever the cursor, as Redis's listpack scan
+        boolean whole = !ck.meta().has(kvstore.keyspace.CollectionMeta.FLAG_BIG);
+        if (whole) {
+            cursor = 0;
+        } else if (cursor == ScanCursor.BEYOND) {
+            return EMPTY_SCAN;
+        }
+        long limit = whole ? Long.MAX_VALUE : count;
+        GlobPattern match = pattern;
+        List<Reply> out = new ArrayList<>();
+        long[] next = {0};
+        long[] seen = {0};
+        long[] last = {-1};
+        ck.forEach(cursor == 0 ? null : HashedElement.at(cursor), null, (element, value) -> {
+            long position = HashedElement.position(element);
+            if (seen[0] >= limit && position != last[0]) {
+                next[0] = position;
+                return false;
+            }
+            seen[0]++;
+            last[0] = position;
+            byte[] member = HashedElement.member(element);
+            if (match == null || match.matches(member)) {
+                emitter.emit(member, value, out);
+            }
+            return true;
+        });
+        return ArrayReply.of(BulkReply.of(next[0]), ArrayReply.of(out));
+    }
+}
