@@ -1,40 +1,42 @@
 package kvstore.command;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Random members of one set (SPOP, SRANDMEMBER) without loading the set into memory.
+ * Random elements of one set (SPOP, SRANDMEMBER) without loading the set into memory.
  *
  * <p>Two ways, chosen by size:
  * <ul>
- *   <li>Up to {@link #SMALL} members: exactly uniform. A single pick walks to a random position
- *       (at most {@code SMALL} element reads); the count forms load the members into a list of at
+ *   <li>Up to {@link #SMALL} elements: exactly uniform. A single pick walks to a random position
+ *       (at most {@code SMALL} element reads); the count forms load the elements into a list of at
  *       most {@code SMALL} entries.</li>
- *   <li>Larger sets: seek to random bytes. Once per command the sampler reads the first member and
- *       finds the leading bytes of the last one by probing (a binary search per byte, about eight
- *       seeks a byte); both share a common prefix, and the 8 bytes after it span the set. A pick
- *       draws 8 random bytes between those two bounds, seeks to the first member at or after
- *       {@code prefix + bytes} (wrapping to the first member), then steps 0 to 7 members further so
- *       that members packed closer than the sampled resolution are reachable too. Each pick costs
- *       a few element reads whatever the set's size. The choice is random but not exactly uniform:
- *       a member after a wide gap in byte space is more likely than one in a dense run. Redis's own
- *       dictGetFairRandomKey is approximate as well.</li>
+ *   <li>Larger sets: a random descent through element bytes, then a short walk. From the empty
+ *       prefix, the sampler finds the smallest and largest next byte that elements under the current
+ *       prefix use (one seek, then a binary search of about eight seeks; a position all elements share
+ *       costs two seeks), draws a byte uniformly between them and moves to the first element at or
+ *       after prefix + byte, taking its byte as the next prefix byte. After {@value #BRANCH_LEVELS}
+ *       positions with a real choice it seeks to the prefix and steps 0 to {@value #STEP} - 1 elements
+ *       further (wrapping around), which reaches elements packed below the descent. A pick costs a few
+ *       dozen element reads whatever the set's size. The choice is random but not exactly uniform: a
+ *       byte branch holding few elements is as likely as one holding many, so members of sparse
+ *       branches come up more often. (Redis's own dictGetFairRandomKey is approximate as well.)</li>
  * </ul>
- * Members removed between picks (SPOP) are simply not found again.
+ * Elements removed between picks (SPOP) are simply not found again.
  */
 final class SetSampler {
-    /** Sets up to this size are sampled exactly (and their members may be held in a list). */
+    /** Sets up to this size are sampled exactly (and their elements may be held in a list). */
     static final int SMALL = 1024;
-    private static final int STEP = 8;
+    /** Byte positions with a real choice that a pick descends through before it walks. */
+    private static final int BRANCH_LEVELS = 4;
+    private static final int MAX_PREFIX = 256;
+    /** A pick ends with a walk of 0 to STEP-1 elements. */
+    private static final int STEP = 16;
 
     private final CollectionKey set;
     private final SplittableRandom rnd = new SplittableRandom();
-    /** Seek mode: the shared prefix of the first and last member and the 8-byte span after it. */
-    private byte[] prefix;
-    private long low;
-    private long high;
 
     SetSampler(CollectionKey set) {
         this.set = set;
@@ -48,57 +50,72 @@ final class SetSampler {
         return rnd.nextLong(bound);
     }
 
-    /** One random member of the (non-empty) set as it is now. */
+    /** One random element of the (non-empty) set as it is now. */
     byte[] pick() {
         if (small()) {
-            return at(rnd.nextLong(set.count()));
+            return stepFrom(null, rnd.nextLong(set.count()));
         }
-        if (prefix == null) {
-            bounds();
+        byte[] p = new byte[0];
+        int branches = 0;
+        while (branches < BRANCH_LEVELS && p.length < MAX_PREFIX) {
+            byte[] lo = firstAtOrAfter(append(p, 0));
+            if (lo == null || !startsWith(lo, p)) {
+                break; // p is an element with nothing below it
+            }
+            int min = lo[p.length] & 0xff;
+            int max = maxChildByte(p, min);
+            byte[] e = lo;
+            if (max > min) {
+                branches++;
+                int b = min + rnd.nextInt(max - min + 1);
+                e = b == min ? lo : firstAtOrAfter(append(p, b));
+            }
+            p = Arrays.copyOf(e, p.length + 1);
         }
-        byte[] from = new byte[prefix.length + 8];
-        System.arraycopy(prefix, 0, from, 0, prefix.length);
-        putLong(from, prefix.length, low + randomUpTo(high - low));
-        int steps = rnd.nextInt(STEP);
-        byte[][] found = new byte[2][];
-        int[] seen = {0};
+        return stepFrom(p, rnd.nextInt(STEP));
+    }
+
+    /** The element {@code steps} places after the first one at or after {@code from}, wrapping around. */
+    private byte[] stepFrom(byte[] from, long steps) {
+        byte[][] found = new byte[1][];
+        long[] left = {steps};
         set.forEach(from, null, (e, v) -> {
             found[0] = e;
-            return seen[0]++ < steps;
+            return left[0]-- > 0;
         });
-        if (found[0] == null) {
+        if (found[0] == null || left[0] >= 0) {
             set.forEach(null, null, (e, v) -> {
                 found[0] = e;
-                return false;
+                return left[0]-- > 0;
             });
         }
         return found[0];
     }
 
-    /** A uniform random number in [0, span], span read as unsigned. */
-    private long randomUpTo(long span) {
-        if (span >= 0 && span < Long.MAX_VALUE) {
-            return rnd.nextLong(span + 1);
+    /** The largest byte b >= min such that an element starts with p + b (one does for min). */
+    private int maxChildByte(byte[] p, int min) {
+        if (min == 255 || !hasChildAtOrAfter(p, min + 1)) {
+            return min;
         }
-        long x;
-        do {
-            x = rnd.nextLong();
-        } while (Long.compareUnsigned(x, span) > 0);
-        return x;
+        int lo = min + 1;
+        int hi = 255;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (hasChildAtOrAfter(p, mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
-    /** The member at position {@code index} in element order. */
-    private byte[] at(long index) {
-        byte[][] found = new byte[1][];
-        long[] i = {0};
-        set.forEach(null, null, (e, v) -> {
-            found[0] = e;
-            return i[0]++ < index;
-        });
-        return found[0];
+    private boolean hasChildAtOrAfter(byte[] p, int b) {
+        byte[] e = firstAtOrAfter(append(p, b));
+        return e != null && startsWith(e, p);
     }
 
-    /** Every member, for sets of at most {@link #SMALL} members (or when the reply holds them all anyway). */
+    /** Every element, for sets of at most {@link #SMALL} elements (or when the reply holds them all anyway). */
     List<byte[]> all() {
         List<byte[]> out = new ArrayList<>((int) Math.min(set.count(), 1 << 16));
         set.forEach(null, null, (e, v) -> {
@@ -106,53 +123,6 @@ final class SetSampler {
             return true;
         });
         return out;
-    }
-
-    /** Finds the first member and the leading bytes of the last one (see the class comment). */
-    private void bounds() {
-        byte[] first = firstAtOrAfter(null);
-        byte[] last = new byte[0];
-        int common = -1; // length of the prefix shared with the first member, once known
-        for (int i = 0; ; i++) {
-            if (common >= 0 && i >= common + 8) {
-                break;
-            }
-            int v = maxByteAt(last);
-            if (v < 0) {
-                break; // the last member is exactly `last`
-            }
-            last = append(last, v);
-            if (common < 0 && (i >= first.length || (first[i] & 0xff) != v)) {
-                common = i;
-            }
-        }
-        if (common < 0) {
-            common = last.length; // first and last agree on every probed byte: one dense run
-        }
-        prefix = java.util.Arrays.copyOf(first, Math.min(common, first.length));
-        low = getLong(first, common);
-        high = getLong(last, common);
-        if (Long.compareUnsigned(high, low) < 0) {
-            high = low; // cannot happen for a consistent set; keeps randomUpTo's span sane
-        }
-    }
-
-    /** The largest byte b such that some member is >= p + b, or -1 if none is. */
-    private int maxByteAt(byte[] p) {
-        if (firstAtOrAfter(append(p, 0)) == null) {
-            return -1;
-        }
-        int lo = 0;
-        int hi = 255;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (firstAtOrAfter(append(p, mid)) != null) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
     }
 
     private byte[] firstAtOrAfter(byte[] from) {
@@ -164,26 +134,13 @@ final class SetSampler {
         return found[0];
     }
 
+    private static boolean startsWith(byte[] e, byte[] p) {
+        return e.length > p.length && Arrays.equals(e, 0, p.length, p, 0, p.length);
+    }
+
     private static byte[] append(byte[] p, int b) {
-        byte[] out = java.util.Arrays.copyOf(p, p.length + 1);
+        byte[] out = Arrays.copyOf(p, p.length + 1);
         out[p.length] = (byte) b;
         return out;
-    }
-
-    /** Bytes {@code off .. off+8} of {@code b} as an unsigned number, zero-padded past its end. */
-    private static long getLong(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            int at = off + i;
-            v = (v << 8) | (at < b.length ? b[at] & 0xff : 0);
-        }
-        return v;
-    }
-
-    private static void putLong(byte[] b, int off, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[off + i] = (byte) v;
-            v >>>= 8;
-        }
     }
 }
