@@ -11,6 +11,7 @@ public final class Commands {
         new StringCommands(ctx).register(t);
         new KeyspaceCommands(ctx).register(t);
         new HashCommands(ctx).register(t);
+        new SetCommands(ctx).register(t);
         new ServerCommands(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;
