@@ -29,9 +29,11 @@ final class SetAlgebra {
     }
 
     private final CommandContext ctx;
+    private final SetCommands sets;
 
-    SetAlgebra(CommandContext ctx) {
+    SetAlgebra(CommandContext ctx, SetCommands sets) {
         this.ctx = ctx;
+        this.sets = sets;
     }
 
     /** Looks up {@code a[from..to)} in order; null for a missing key; WRONGTYPE at the first other type. */
@@ -128,7 +130,7 @@ final class SetAlgebra {
         if (dst != null && !isSource(dst, a, from, to)) {
             ctx.keyspace().delete(db, dst);
             CollectionKey out = CollectionKey.write(ctx, db, dst, ValueType.SET);
-            compute.accept(m -> SetCommands.add(out, m));
+            compute.accept(m -> sets.add(out, m));
             out.save();
             return IntegerReply.of(out.count());
         }
@@ -145,7 +147,7 @@ final class SetAlgebra {
         ctx.keyspace().delete(db, dst);
         CollectionKey out = CollectionKey.write(ctx, db, dst, ValueType.SET);
         for (byte[] m : members) {
-            SetCommands.add(out, m);
+            sets.add(out, m);
         }
         out.save();
         return IntegerReply.of(out.count());

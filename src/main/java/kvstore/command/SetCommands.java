@@ -24,12 +24,10 @@ import static kvstore.command.CommandFlag.WRITE;
  * {@link SetSampler}, the multi-key algebra in {@link SetAlgebra}.
  *
  * <p>OBJECT ENCODING follows Redis's intset rule: a set is an intset while every member is a
- * string2ll integer and it has at most {@value #INTSET_MAX} members (Redis's default
- * set-max-intset-entries); the first other member converts it to a hashtable for good.
+ * string2ll integer and it has at most set-max-intset-entries members; the first other member
+ * converts it to a hashtable for good.
  */
 final class SetCommands {
-    /** Redis's set-max-intset-entries default. */
-    static final int INTSET_MAX = 512;
     static final byte[] NO_VALUE = new byte[0];
 
     private static final ErrorReply MUST_BE_POSITIVE = ErrorReply.err("value is out of range, must be positive");
@@ -47,10 +45,13 @@ final class SetCommands {
 
     private final CommandContext ctx;
     private final SetAlgebra algebra;
+    /** set-max-intset-entries. */
+    private final LiveSetting intsetMax;
 
     SetCommands(CommandContext ctx) {
         this.ctx = ctx;
-        this.algebra = new SetAlgebra(ctx);
+        this.intsetMax = new LiveSetting(ctx.config(), "set-max-intset-entries");
+        this.algebra = new SetAlgebra(ctx, this);
     }
 
     void register(CommandTable t) {
@@ -121,11 +122,11 @@ final class SetCommands {
      * setTypeAdd on element bytes: true if new. Converts to hashtable as Redis's intset would (an
      * element is a string2ll integer exactly when its member is: escaped elements never are).
      */
-    static boolean add(CollectionKey set, byte[] element) {
+    boolean add(CollectionKey set, byte[] element) {
         if (!set.put(element, NO_VALUE)) {
             return false;
         }
-        if (!set.meta().has(CollectionMeta.FLAG_BIG) && (set.count() > INTSET_MAX || !Args.isLong(element))) {
+        if (!set.meta().has(CollectionMeta.FLAG_BIG) && (set.count() > intsetMax.get() || !Args.isLong(element))) {
             set.markBig();
         }
         return true;
@@ -305,7 +306,7 @@ final class SetCommands {
         }
         if (rebuild) {
             // Redis builds a new set from the members that stay, choosing its encoding afresh
-            boolean intset = keptAllInts[0] && remaining <= INTSET_MAX;
+            boolean intset = keptAllInts[0] && remaining <= intsetMax.get();
             int flags = set.meta().flags();
             set.meta(set.meta().withFlags(intset ? flags & ~CollectionMeta.FLAG_BIG : flags | CollectionMeta.FLAG_BIG));
         }
