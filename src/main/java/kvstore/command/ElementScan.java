@@ -37,6 +37,14 @@ final class ElementScan {
 
     /** argv: NAME key cursor [MATCH pattern] [COUNT count]. */
     static Reply scan(byte[][] a, Opener opener, Emitter emitter) {
+        return scan(a, opener, emitter, null);
+    }
+
+    /**
+     * As {@link #scan(byte[][], Opener, Emitter)}; a compact collection returned whole comes in
+     * {@code compactOrder} of its members when given (an intset is sorted in Redis).
+     */
+    static Reply scan(byte[][] a, Opener opener, Emitter emitter, java.util.Comparator<byte[]> compactOrder) {
         long cursor = ScanCursor.parse(a[2], POSITIONS);
         if (cursor == ScanCursor.INVALID) {
             return INVALID_CURSOR;
@@ -69,6 +77,21 @@ final class ElementScan {
         }
         // a compact collection comes back whole whatever the cursor, as Redis's listpack scan
         boolean whole = !ck.meta().has(kvstore.keyspace.CollectionMeta.FLAG_BIG);
+        if (whole && compactOrder != null) {
+            List<byte[][]> all = new ArrayList<>();
+            ck.forEach(null, null, (element, value) -> {
+                all.add(new byte[][] {HashedElement.member(element), value});
+                return true;
+            });
+            all.sort((x, y) -> compactOrder.compare(x[0], y[0]));
+            List<Reply> out = new ArrayList<>();
+            for (byte[][] mv : all) {
+                if (pattern == null || pattern.matches(mv[0])) {
+                    emitter.emit(mv[0], mv[1], out);
+                }
+            }
+            return ArrayReply.of(BulkReply.of(0), ArrayReply.of(out));
+        }
         if (whole) {
             cursor = 0;
         } else if (cursor == ScanCursor.BEYOND) {

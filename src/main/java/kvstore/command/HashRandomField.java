@@ -16,10 +16,8 @@ import static kvstore.command.CommandFlag.READONLY;
  * HRANDFIELD key [count [WITHVALUES]] with Redis 7.0's rules: a negative count may repeat fields, a
  * positive one returns distinct fields (the whole hash when it is at least the size).
  *
- * <p>How a field is picked: a hash in its compact size is walked to a uniformly random index; a bigger
- * one is entered at a random position of its {@link HashedElement} hash circle and the next field is
- * taken (one seek, not a walk), which is uniform up to the spread of CRC32C over the fields. Distinct
- * fields (positive count below the size) are sampled with one reservoir pass over the hash.
+ * <p>Single fields are picked by {@link ElementSampler}; distinct fields (a positive count below the
+ * size) are sampled with one reservoir pass over the hash.
  */
 final class HashRandomField {
     private static final ErrorReply OUT_OF_RANGE = ErrorReply.err("value is out of range");
@@ -41,7 +39,7 @@ final class HashRandomField {
             if (h == null) {
                 return NullReply.BULK;
             }
-            return new BulkReply(HashedElement.member(randomElement(h)[0]));
+            return new BulkReply(HashedElement.member(new ElementSampler(h).pick()));
         }
         long l = Args.parseLong(a[2]);
         if (l == Args.INVALID) {
@@ -66,8 +64,9 @@ final class HashRandomField {
         List<Reply> out = new ArrayList<>();
         if (l < 0 || l == 1) {
             long n = l < 0 ? -l : 1;
+            ElementSampler sampler = new ElementSampler(h);
             for (long i = 0; i < n; i++) {
-                byte[][] ev = randomElement(h);
+                byte[][] ev = sampler.pickWithValue();
                 add(out, ev[0], ev[1], withValues, resp3);
             }
             return ArrayReply.of(out);
@@ -95,35 +94,6 @@ final class HashRandomField {
             out.add(field);
             out.add(new BulkReply(value));
         }
-    }
-
-    /** One random {element, value} of a non-empty collection of hashed elements. */
-    static byte[][] randomElement(CollectionKey c) {
-        byte[][] found = new byte[2][];
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        if (!c.meta().has(kvstore.keyspace.CollectionMeta.FLAG_BIG)) {
-            long[] skip = {rnd.nextLong(c.count())};
-            c.forEach(null, null, (e, v) -> {
-                found[0] = e;
-                found[1] = v;
-                return skip[0]-- > 0;
-            });
-            return found;
-        }
-        c.forEach(HashedElement.at(rnd.nextLong(1L << 32)), null, (e, v) -> {
-            found[0] = e;
-            found[1] = v;
-            return false;
-        });
-        if (found[0] == null) {
-            // past the last position: the circle wraps to the first element
-            c.forEach(null, null, (e, v) -> {
-                found[0] = e;
-                found[1] = v;
-                return false;
-            });
-        }
-        return found;
     }
 
     /** {@code k} distinct random {element, value} pairs by reservoir sampling (Algorithm R). */

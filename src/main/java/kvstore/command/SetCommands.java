@@ -21,7 +21,7 @@ import static kvstore.command.CommandFlag.WRITE;
  * The set commands of Redis 7.0's t_set.c, with its argument checks in its order and its error texts.
  * A set is a collection whose elements are its members (element bytes = member bytes, value empty).
  * Members come back in element byte order where Redis's order is unspecified. Random choice is in
- * {@link SetSampler}, the multi-key algebra in {@link SetAlgebra}.
+ * {@link ElementSampler}, the multi-key algebra in {@link SetAlgebra}.
  *
  * <p>OBJECT ENCODING follows Redis's intset rule: a set is an intset while every member is a
  * string2ll integer and it has at most set-max-intset-entries members; the first other member
@@ -98,35 +98,24 @@ final class SetCommands {
         return CommandSpec.builder(name, arity, command).categories(access, "set", speed).group("set");
     }
 
-    /**
-     * The element bytes of a member. They are the member's own bytes, except that the engine cannot
-     * address an empty element (it is the key's own entry): "" becomes {@code 00}, and a member that
-     * starts with a {@code 00} byte gets one more in front. The mapping keeps member byte order and
-     * leaves every other member (integers included) as it is, without copying.
-     */
+    /** The element bytes of a member: a {@link HashedElement}. */
     static byte[] element(byte[] member) {
-        if (member.length > 0 && member[0] != 0) {
-            return member;
-        }
-        byte[] e = new byte[member.length + 1];
-        System.arraycopy(member, 0, e, 1, member.length);
-        return e;
+        return HashedElement.of(member);
     }
 
     /** The member an element stores (the inverse of {@link #element}). */
     static byte[] member(byte[] element) {
-        return element[0] != 0 ? element : java.util.Arrays.copyOfRange(element, 1, element.length);
+        return HashedElement.member(element);
     }
 
     /**
-     * setTypeAdd on element bytes: true if new. Converts to hashtable as Redis's intset would (an
-     * element is a string2ll integer exactly when its member is: escaped elements never are).
+     * setTypeAdd on element bytes: true if new. Converts to hashtable as Redis's intset would.
      */
     boolean add(CollectionKey set, byte[] element) {
         if (!set.put(element, NO_VALUE)) {
             return false;
         }
-        if (!set.meta().has(CollectionMeta.FLAG_BIG) && (set.count() > intsetMax.get() || !Args.isLong(element))) {
+        if (!set.meta().has(CollectionMeta.FLAG_BIG) && (set.count() > intsetMax.get() || !Args.isLong(member(element)))) {
             set.markBig();
         }
         return true;
@@ -253,7 +242,7 @@ final class SetCommands {
         if (set == null) {
             return NullReply.BULK;
         }
-        byte[] member = new SetSampler(set).pick();
+        byte[] member = new ElementSampler(set).pick();
         set.remove(member);
         set.save();
         return bulk(member);
@@ -270,7 +259,7 @@ final class SetCommands {
             return ArrayReply.EMPTY_SET;
         }
         long size = set.count();
-        SetSampler sampler = new SetSampler(set);
+        ElementSampler sampler = new ElementSampler(set);
         if (count >= size) {
             List<byte[]> all = sampler.all();
             ctx.keyspace().delete(db, a[1]);
@@ -286,7 +275,7 @@ final class SetCommands {
             shuffleHead(sampler, all, (int) count);
             popped = all.subList(0, (int) count);
             for (byte[] m : all.subList((int) count, all.size())) {
-                keptAllInts[0] &= Args.isLong(m);
+                keptAllInts[0] &= Args.isLong(member(m));
             }
         } else if (!rebuild) {
             // each pick is removed before the next, so the picks are distinct
@@ -321,7 +310,7 @@ final class SetCommands {
             return ErrorReply.SYNTAX;
         }
         CollectionKey set = CollectionKey.read(ctx, s.db(), a[1], ValueType.SET);
-        return set == null ? NullReply.BULK : bulk(new SetSampler(set).pick());
+        return set == null ? NullReply.BULK : bulk(new ElementSampler(set).pick());
     }
 
     private Reply srandmemberCount(Session s, byte[][] a) {
@@ -334,7 +323,7 @@ final class SetCommands {
             return ArrayReply.EMPTY;
         }
         long size = set.count();
-        SetSampler sampler = new SetSampler(set);
+        ElementSampler sampler = new ElementSampler(set);
         if (l < 0) {
             long count = -l;
             List<Reply> out = new ArrayList<>((int) Math.min(count, 1 << 20));
@@ -374,7 +363,7 @@ final class SetCommands {
     }
 
     /** Moves a uniform random choice of {@code n} members of {@code list} to its head (partial Fisher-Yates). */
-    private static void shuffleHead(SetSampler sampler, List<byte[]> list, int n) {
+    private static void shuffleHead(ElementSampler sampler, List<byte[]> list, int n) {
         for (int i = 0; i < n; i++) {
             int j = i + (int) sampler.random(list.size() - i);
             byte[] t = list.get(i);
@@ -388,7 +377,7 @@ final class SetCommands {
      * probability (still needed) / (still unseen), which yields a uniform choice of {@code n} members.
      * {@code keptAllInts}, if given, learns whether every member not chosen is an integer.
      */
-    private static List<byte[]> choose(CollectionKey set, SetSampler sampler, long n, boolean[] keptAllInts) {
+    private static List<byte[]> choose(CollectionKey set, ElementSampler sampler, long n, boolean[] keptAllInts) {
         long total = set.count();
         List<byte[]> out = new ArrayList<>((int) Math.min(n, 1 << 20));
         long[] seen = {0};
@@ -398,7 +387,7 @@ final class SetCommands {
             if (needed > 0 && sampler.random(unseen) < needed) {
                 out.add(m);
             } else if (keptAllInts != null) {
-                keptAllInts[0] &= Args.isLong(m);
+                keptAllInts[0] &= Args.isLong(member(m));
             }
             return true;
         });
@@ -407,86 +396,10 @@ final class SetCommands {
 
     // ---- SSCAN ----
 
-    /**
-     * SSCAN key cursor [MATCH pattern] [COUNT count]. An intset answers whole with cursor 0, as Redis
-     * does for its compact encodings; a hashtable-encoded set pages by {@link ElementCursor}.
-     */
+    /** SSCAN key cursor [MATCH pattern] [COUNT count], as {@link ElementScan} walks it; an intset is sorted. */
     private Reply sscan(Session s, byte[][] a) {
-        long cursor = ScanCursor.parse(a[2], -1L);
-        if (cursor == ScanCursor.INVALID) {
-            return INVALID_CURSOR;
-        }
-        if (cursor == ScanCursor.BEYOND) {
-            cursor = -1L; // 2^64-1 (or 2^64-2): any cursor is a position here
-        }
-        CollectionKey set = CollectionKey.read(ctx, s.db(), a[1], ValueType.SET);
-        if (set == null) {
-            return EMPTY_SCAN;
-        }
-        long count = 10;
-        GlobPattern pattern = null;
-        for (int i = 3; i < a.length; ) {
-            boolean hasValue = a.length - i >= 2;
-            if (Args.is(a[i], "count") && hasValue) {
-                try {
-                    count = Args.longValue(a[i + 1]);
-                } catch (NumberFormatException e) {
-                    return ErrorReply.NOT_INTEGER;
-                }
-                if (count < 1) {
-                    return ErrorReply.SYNTAX;
-                }
-                i += 2;
-            } else if (Args.is(a[i], "match") && hasValue) {
-                GlobPattern p = new GlobPattern(a[i + 1]);
-                pattern = p.matchesAll() ? null : p;
-                i += 2;
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
-        List<Reply> out = new ArrayList<>();
-        GlobPattern match = pattern;
-        if (!set.meta().has(CollectionMeta.FLAG_BIG)) {
-            set.forEach(null, null, (m, v) -> {
-                if (match == null || match.matches(member(m))) {
-                    out.add(bulk(m));
-                }
-                return true;
-            });
-            return ArrayReply.of(BulkReply.of(0), ArrayReply.of(out));
-        }
-        byte[] first = firstMember(set);
-        byte[] from = cursor == 0 ? null : ElementCursor.decode(cursor, first);
-        long limit = count;
-        long[] next = {0};
-        byte[][] last = new byte[1][];
-        long[] taken = {0};
-        set.forEach(from, null, (m, v) -> {
-            if (taken[0] >= limit) {
-                byte[] resume = ElementCursor.resumePoint(first, m);
-                if (java.util.Arrays.compareUnsigned(resume, last[0]) > 0) {
-                    next[0] = ElementCursor.encode(first, m);
-                    return false;
-                }
-                // the next cursor would land before what this page returned: keep the group together
-            }
-            taken[0]++;
-            last[0] = m;
-            if (match == null || match.matches(member(m))) {
-                out.add(bulk(m));
-            }
-            return true;
-        });
-        return ArrayReply.of(BulkReply.of(Long.toUnsignedString(next[0])), ArrayReply.of(out));
-    }
-
-    private static byte[] firstMember(CollectionKey set) {
-        byte[][] found = new byte[1][];
-        set.forEach(null, null, (m, v) -> {
-            found[0] = m;
-            return false;
-        });
-        return found[0];
+        return ElementScan.scan(a, key -> CollectionKey.read(ctx, s.db(), key, ValueType.SET),
+                (member, value, out) -> out.add(new BulkReply(member)),
+                java.util.Comparator.comparingLong(Args::parseLong));
     }
 }

@@ -80,23 +80,16 @@ class SetCommandsTest {
     }
 
     @Test
-    void elementMappingIsReversibleAndKeepsByteOrder() {
+    void elementMappingIsReversibleAndNeverEmpty() {
         byte[][] members = {{}, {0}, {0, 0}, {0, 1}, {1}, {'a'}, {(byte) 0xff}, {0, (byte) 0xff}};
-        List<byte[]> elements = new ArrayList<>();
+        Set<String> elements = new HashSet<>();
         for (byte[] m : members) {
             byte[] e = SetCommands.element(m);
-            assertTrue(e.length > 0);
+            assertTrue(e.length > 0, "the empty element is the key's own entry");
             assertArrayEquals(m, SetCommands.member(e));
-            elements.add(e);
+            elements.add(Arrays.toString(e));
         }
-        for (int i = 0; i < members.length; i++) {
-            for (int j = 0; j < members.length; j++) {
-                assertEquals(Integer.signum(Arrays.compareUnsigned(members[i], members[j])),
-                        Integer.signum(Arrays.compareUnsigned(elements.get(i), elements.get(j))), i + " vs " + j);
-            }
-        }
-        byte[] plain = {'x'};
-        assertTrue(SetCommands.element(plain) == plain, "ordinary members are not copied");
+        assertEquals(members.length, elements.size(), "distinct members, distinct elements");
     }
 
     @Test
