@@ -10,6 +10,7 @@ public final class Commands {
         new ConnectionCommands(ctx).register(t);
         new StringCommands(ctx).register(t);
         new KeyspaceCommands(ctx).register(t);
+        new ZSetCommands(ctx).register(t);
         new ServerCommands(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;
