@@ -10,7 +10,9 @@ import kvstore.resp.Reply;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static kvstore.command.CommandFlag.DENYOOM;
@@ -56,6 +58,9 @@ final class ZSetCommands {
                 .doc("Remove and return members with the lowest scores in a sorted set", "5.0.0").build());
         t.add(spec("zpopmax", -2, (s, a) -> zpop(s, a, true), "write", "fast").flags(WRITE, FAST).keys(1, 1, 1)
                 .doc("Remove and return members with the highest scores in a sorted set", "5.0.0").build());
+        // the keys follow numkeys; locking every argument from 2 on covers them (COMMAND INFO differs)
+        t.add(spec("zmpop", -4, this::zmpop, "write", "slow").flags(WRITE).keys(2, -1, 1)
+                .doc("Remove and return members with scores in a sorted set", "7.0.0").build());
         t.add(spec("zrandmember", -2, this::zrandmember, "read", "slow").flags(READONLY).keys(1, 1, 1)
                 .doc("Get one or multiple random elements from a sorted set", "6.2.0").build());
         t.add(spec("zscan", -3, this::zscan, "read", "slow").flags(READONLY).keys(1, 1, 1)
@@ -304,6 +309,48 @@ final class ZSetCommands {
         return items;
     }
 
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */
+    private Reply zmpop(Session s, byte[][] a) {
+        long numkeys = Args.parseLong(a[1]);
+        if (numkeys < 1) {
+            return ErrorReply.err("numkeys should be greater than 0");
+        }
+        if (numkeys >= a.length - 2) {
+            return ErrorReply.SYNTAX;
+        }
+        int where = 2 + (int) numkeys;
+        boolean max;
+        if (Args.is(a[where], "min")) {
+            max = false;
+        } else if (Args.is(a[where], "max")) {
+            max = true;
+        } else {
+            return ErrorReply.SYNTAX;
+        }
+        long count = -1;
+        for (int j = where + 1; j < a.length; j++) {
+            if (count == -1 && Args.is(a[j], "count") && j + 1 < a.length) {
+                j++;
+                count = Args.parseLong(a[j]);
+                if (count < 1) {
+                    return ErrorReply.err("count should be greater than 0");
+                }
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        for (int i = 2; i < where; i++) {
+            List<ZSetStore.Item> popped = pop(ctx, s.db(), a[i], max, count);
+            if (popped != null) {
+                return ArrayReply.of(new BulkReply(a[i]), ZReplies.items(popped, true, 3));
+            }
+        }
+        return NullReply.ARRAY;
+    }
+
     // ---- ZRANDMEMBER ----
 
     private Reply zrandmember(Session s, byte[][] a) {
@@ -337,25 +384,57 @@ final class ZSetCommands {
         if (z == null || count == 0) {
             return ArrayReply.EMPTY;
         }
-        List<ZSetStore.Item> all = z.all();
+        long size = z.size();
         List<ZSetStore.Item> picked;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        if (count < 0 || count == 1) {
-            long n = count < 0 ? -count : 1;
-            picked = new ArrayList<>((int) Math.min(n, 1 << 20));
-            for (long i = 0; i < n; i++) {
-                picked.add(all.get(rnd.nextInt(all.size())));
-            }
-        } else if (count >= all.size()) {
+        if (count >= size) {
             // Redis returns the whole set, iterated from the highest score down
-            picked = new ArrayList<>(all);
+            picked = new ArrayList<>(z.all());
             Collections.reverse(picked);
+        } else if (count < 0 || count == 1) {
+            // with repetitions, in random order: draw ranks, read the distinct ones in one walk
+            int n = (int) Math.min(count < 0 ? -count : 1, Integer.MAX_VALUE - 8);
+            long[] ranks = new long[n];
+            for (int i = 0; i < n; i++) {
+                ranks[i] = rnd.nextLong(size);
+            }
+            Map<Long, ZSetStore.Item> byRank = itemsAt(z, ranks);
+            picked = new ArrayList<>(n);
+            for (long r : ranks) {
+                picked.add(byRank.get(r));
+            }
         } else {
-            picked = new ArrayList<>(all);
+            // distinct members (Floyd's sampling of ranks), then shuffled
+            java.util.Set<Long> chosen = new java.util.HashSet<>();
+            for (long j = size - count; j < size; j++) {
+                long r = rnd.nextLong(j + 1);
+                chosen.add(chosen.contains(r) ? j : r);
+            }
+            long[] ranks = chosen.stream().mapToLong(Long::longValue).toArray();
+            picked = new ArrayList<>(itemsAt(z, ranks).values());
             Collections.shuffle(picked, rnd);
-            picked = picked.subList(0, (int) count);
         }
         return ZReplies.items(picked, withScores, s.protocol());
+    }
+
+    /** The members at the given ranks, read in one walk up to the highest of them. */
+    private static Map<Long, ZSetStore.Item> itemsAt(ZSetStore z, long[] ranks) {
+        long[] sorted = ranks.clone();
+        java.util.Arrays.sort(sorted);
+        Map<Long, ZSetStore.Item> out = new HashMap<>();
+        long[] pos = {0};
+        int[] next = {0};
+        z.walk(null, (m, sc) -> {
+            long r = pos[0]++;
+            if (sorted[next[0]] == r) {
+                out.put(r, new ZSetStore.Item(m, sc));
+                while (next[0] < sorted.length && sorted[next[0]] == r) {
+                    next[0]++;
+                }
+            }
+            return next[0] < sorted.length;
+        });
+        return out;
     }
 
     // ---- ZSCAN ----

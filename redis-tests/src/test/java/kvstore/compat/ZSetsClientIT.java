@@ -91,6 +91,22 @@ class ZSetsClientIT {
         assertEquals(Set.of("a", "b", "c"), scanned);
         assertEquals("0", page.getCursor());
 
+        // a big set is scanned in pages; every member comes back once with its score
+        String big = p + "big";
+        Map<String, Double> many = new java.util.HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            many.put("m" + i, i * 1.5);
+        }
+        assertEquals(300L, j.zadd(big, many));
+        Map<String, Double> seen = new java.util.HashMap<>();
+        String cursor = "0";
+        do {
+            ScanResult<Tuple> r = j.zscan(big, cursor, new redis.clients.jedis.params.ScanParams().count(7));
+            r.getResult().forEach(t -> seen.put(t.getElement(), t.getScore()));
+            cursor = r.getCursor();
+        } while (!cursor.equals("0"));
+        assertEquals(many, seen);
+
         String member = j.zrandmember(k);
         assertFalse(member == null || member.isEmpty());
         assertEquals(new Tuple("a", 1.0), j.zpopmin(k));
