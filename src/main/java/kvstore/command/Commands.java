@@ -12,6 +12,7 @@ public final class Commands {
         new KeyspaceCommands(ctx).register(t);
         new HashCommands(ctx).register(t);
         new SetCommands(ctx).register(t);
+        new ZSetCommands(ctx).register(t);
         new ServerCommands(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;
