@@ -22,10 +22,10 @@ final class ElementSampler {
     /** Collections up to this size are sampled exactly (and their elements may be held in a list). */
     static final int SMALL = 1024;
 
-    private final CollectionKey collection;
+    private final ElementRange collection;
     private final SplittableRandom rnd = new SplittableRandom();
 
-    ElementSampler(CollectionKey collection) {
+    ElementSampler(ElementRange collection) {
         this.collection = collection;
     }
 

@@ -27,9 +27,14 @@ final class ElementScan {
         void emit(byte[] member, byte[] value, List<Reply> out);
     }
 
-    /** Opens the collection at {@code key}: the type's counted read lookup. */
+    /** Opens the collection at {@code key}: the type's counted read lookup (null if absent). */
     interface Opener {
-        CollectionKey open(byte[] key);
+        ElementRange open(byte[] key);
+    }
+
+    /** Replies a compact collection whole, in the order its Redis encoding keeps it. */
+    interface CompactScan {
+        void addAll(GlobPattern match, List<Reply> out);
     }
 
     private ElementScan() {
@@ -41,15 +46,15 @@ final class ElementScan {
     }
 
     /**
-     * As {@link #scan(byte[][], Opener, Emitter)}; a compact collection returned whole comes in
-     * {@code compactOrder} of its members when given (an intset is sorted in Redis).
+     * As {@link #scan(byte[][], Opener, Emitter)}; a compact collection is replied by {@code compact}
+     * when given (an intset is sorted, a small sorted set in score order), else in element order.
      */
-    static Reply scan(byte[][] a, Opener opener, Emitter emitter, java.util.Comparator<byte[]> compactOrder) {
+    static Reply scan(byte[][] a, Opener opener, Emitter emitter, java.util.function.Function<ElementRange, CompactScan> compact) {
         long cursor = ScanCursor.parse(a[2], POSITIONS);
         if (cursor == ScanCursor.INVALID) {
             return INVALID_CURSOR;
         }
-        CollectionKey ck = opener.open(a[1]);
+        ElementRange ck = opener.open(a[1]);
         if (ck == null) {
             return EMPTY_SCAN;
         }
@@ -76,20 +81,10 @@ final class ElementScan {
             }
         }
         // a compact collection comes back whole whatever the cursor, as Redis's listpack scan
-        boolean whole = !ck.meta().has(kvstore.keyspace.CollectionMeta.FLAG_BIG);
-        if (whole && compactOrder != null) {
-            List<byte[][]> all = new ArrayList<>();
-            ck.forEach(null, null, (element, value) -> {
-                all.add(new byte[][] {HashedElement.member(element), value});
-                return true;
-            });
-            all.sort((x, y) -> compactOrder.compare(x[0], y[0]));
+        boolean whole = ck.compact();
+        if (whole && compact != null) {
             List<Reply> out = new ArrayList<>();
-            for (byte[][] mv : all) {
-                if (pattern == null || pattern.matches(mv[0])) {
-                    emitter.emit(mv[0], mv[1], out);
-                }
-            }
+            compact.apply(ck).addAll(pattern, out);
             return ArrayReply.of(BulkReply.of(0), ArrayReply.of(out));
         }
         if (whole) {

@@ -399,7 +399,15 @@ final class SetCommands {
     /** SSCAN key cursor [MATCH pattern] [COUNT count], as {@link ElementScan} walks it; an intset is sorted. */
     private Reply sscan(Session s, byte[][] a) {
         return ElementScan.scan(a, key -> CollectionKey.read(ctx, s.db(), key, ValueType.SET),
-                (member, value, out) -> out.add(new BulkReply(member)),
-                java.util.Comparator.comparingLong(Args::parseLong));
+                (member, value, out) -> out.add(new BulkReply(member)), set -> (match, out) -> {
+                    List<byte[]> members = new ArrayList<>();
+                    set.forEach(null, null, (element, value) -> members.add(member(element)));
+                    members.sort(java.util.Comparator.comparingLong(Args::parseLong));
+                    for (byte[] m : members) {
+                        if (match == null || match.matches(m)) {
+                            out.add(new BulkReply(m));
+                        }
+                    }
+                });
     }
 }

@@ -262,7 +262,7 @@ final class ZSetAlgebra {
         if (x.type == ValueType.ZSET) {
             x.zset.walk(null, v);
         } else if (x.type == ValueType.SET) {
-            ks.elements(db, x.key, null, null, (element, value) -> v.visit(element, 1.0));
+            ks.elements(db, x.key, null, null, (element, value) -> v.visit(SetCommands.member(element), 1.0));
         }
     }
 
@@ -271,7 +271,7 @@ final class ZSetAlgebra {
             return x.zset.score(member);
         }
         if (x.type == ValueType.SET) {
-            return ks.element(db, x.key, member) != null ? 1.0 : null;
+            return ks.element(db, x.key, SetCommands.element(member)) != null ? 1.0 : null;
         }
         return null;
     }

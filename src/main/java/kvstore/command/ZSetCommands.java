@@ -258,8 +258,7 @@ final class ZSetCommands {
             if (z == null) {
                 return NullReply.BULK;
             }
-            long r = ThreadLocalRandom.current().nextLong(z.size());
-            return new BulkReply(z.byRank(r, r).get(0).member());
+            return new BulkReply(HashedElement.member(new ElementSampler(z.members()).pick()));
         }
         long count;
         try {
@@ -291,16 +290,13 @@ final class ZSetCommands {
             picked = new ArrayList<>(z.all());
             Collections.reverse(picked);
         } else if (count < 0 || count == 1) {
-            // with repetitions, in random order: draw ranks, read the distinct ones in one walk
+            // with repetitions, in random order
             int n = (int) Math.min(count < 0 ? -count : 1, Integer.MAX_VALUE - 8);
-            long[] ranks = new long[n];
-            for (int i = 0; i < n; i++) {
-                ranks[i] = rnd.nextLong(size);
-            }
-            Map<Long, ZSetStore.Item> byRank = itemsAt(z, ranks);
+            ElementSampler sampler = new ElementSampler(z.members());
             picked = new ArrayList<>(n);
-            for (long r : ranks) {
-                picked.add(byRank.get(r));
+            for (int i = 0; i < n; i++) {
+                byte[][] ev = sampler.pickWithValue();
+                picked.add(new ZSetStore.Item(HashedElement.member(ev[0]), ZScore.decodeRaw(ev[1])));
             }
         } else {
             // distinct members (Floyd's sampling of ranks), then shuffled
@@ -339,76 +335,23 @@ final class ZSetCommands {
     // ---- ZSCAN ----
 
     /**
-     * ZSCAN key cursor [MATCH pattern] [COUNT count]. A small (listpack) set is returned whole in score
-     * order with cursor 0, exactly as Redis does. A big set is walked in member byte order and the
-     * cursor is the number of members already passed: members removed behind the cursor during a
-     * scan can make it skip as many later members (Redis's guarantee needs its reverse-binary
-     * cursor over a hash table, which kvstore does not have).
+     * ZSCAN key cursor [MATCH pattern] [COUNT count], as {@link ElementScan} walks the members. A small
+     * (listpack) set is returned whole in score order with cursor 0, exactly as Redis does.
      */
     private Reply zscan(Session s, byte[][] a) {
-        long cursor = ScanCursor.parse(a[2], Long.MAX_VALUE);
-        if (cursor == ScanCursor.INVALID) {
-            return INVALID_CURSOR;
-        }
-        ZSetStore z = ZSetStore.read(ctx, s.db(), a[1]);
-        if (z == null) {
-            return ArrayReply.of(BulkReply.of(0), ArrayReply.EMPTY);
-        }
-        long count = 10;
-        GlobPattern pattern = null;
-        for (int i = 3; i < a.length; ) {
-            int left = a.length - i;
-            if (Args.is(a[i], "count") && left >= 2) {
-                try {
-                    count = Args.longValue(a[i + 1]);
-                } catch (NumberFormatException e) {
-                    return ErrorReply.NOT_INTEGER;
-                }
-                if (count < 1) {
-                    return ErrorReply.SYNTAX;
-                }
-                i += 2;
-            } else if (Args.is(a[i], "match") && left >= 2) {
-                GlobPattern p = new GlobPattern(a[i + 1]);
-                pattern = p.matchesAll() ? null : p;
-                i += 2;
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
-        List<Reply> out = new ArrayList<>();
-        GlobPattern match = pattern;
-        if (!z.big()) {
-            z.walk(null, (m, sc) -> {
-                if (match == null || match.matches(m)) {
-                    out.add(new BulkReply(m));
-                    out.add(BulkReply.of(ZScore.listpackText(sc)));
-                }
-                return true;
-            });
-            return ArrayReply.of(BulkReply.of(0), ArrayReply.of(out));
-        }
-        if (cursor == ScanCursor.BEYOND) {
-            return ArrayReply.of(BulkReply.of(0), ArrayReply.EMPTY);
-        }
-        long start = cursor;
-        long limit = count;
-        long[] pos = {0};
-        z.walkMembers((m, sc) -> {
-            long p = pos[0]++;
-            if (p < start) {
-                return true;
-            }
-            if (p >= start + limit) {
-                return false;
-            }
+        ZSetStore[] z = new ZSetStore[1];
+        return ElementScan.scan(a, key -> {
+            z[0] = ZSetStore.read(ctx, s.db(), key);
+            return z[0] == null ? null : z[0].members();
+        }, (member, score, out) -> {
+            out.add(new BulkReply(member));
+            out.add(BulkReply.of(ZScore.format(ZScore.decodeRaw(score))));
+        }, members -> (match, out) -> z[0].walk(null, (m, sc) -> {
             if (match == null || match.matches(m)) {
                 out.add(new BulkReply(m));
-                out.add(BulkReply.of(ZScore.format(sc)));
+                out.add(BulkReply.of(ZScore.listpackText(sc)));
             }
             return true;
-        });
-        long next = pos[0] > start + limit ? start + limit : 0;
-        return ArrayReply.of(BulkReply.of(Long.toUnsignedString(next)), ArrayReply.of(out));
+        }));
     }
 }

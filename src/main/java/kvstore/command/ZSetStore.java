@@ -9,13 +9,16 @@ import java.util.List;
 /**
  * One sorted set as engine elements. Every member is stored twice, both as elements of the same key:
  * <pre>
- *   0x01 member                              -> 8-byte IEEE double, big-endian (the exact score)
+ *   0x01 hashed(member)                      -> 8-byte IEEE double, big-endian (the exact score)
  *   0x02 sortable(score) (8 bytes) member    -> empty; {0x01} if the score is -0.0
  * </pre>
  * where sortable() ({@link ZScore#sortable}) flips the sign bit of positives and every bit of
  * negatives, so the unsigned byte order of the 0x02 elements is Redis's skiplist order: by score,
  * then by member bytes (memcmp). -0.0 sorts as 0.0; its one-byte marker lets a walk of the index
  * return it as Redis's skiplist does ("-0").
+ *
+ * hashed() is a {@link HashedElement}, so the members range scans (ZSCAN) and samples (ZRANDMEMBER)
+ * as a hash or a set does.
  *
  * <p>ZSCORE is one read of the 0x01 element; ranges by score or member walk the 0x02 elements in
  * order from a computed start. Ranks are counted by walking, so ZRANK and rank-based ranges cost
@@ -30,8 +33,6 @@ final class ZSetStore {
     static final byte INDEX = 0x02;
     private static final byte[] INDEX_START = {INDEX};
     private static final byte[] INDEX_END = {INDEX + 1};
-    private static final byte[] MEMBER_START = {MEMBER};
-    private static final byte[] MEMBER_END = {MEMBER + 1};
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEG_ZERO = {1};
     /** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
@@ -89,10 +90,12 @@ final class ZSetStore {
     }
 
     static byte[] memberKey(byte[] member) {
-        byte[] k = new byte[1 + member.length];
-        k[0] = MEMBER;
-        System.arraycopy(member, 0, k, 1, member.length);
-        return k;
+        return CollectionKey.prefixed(MEMBER, HashedElement.of(member));
+    }
+
+    /** The 0x01 elements seen as {@link HashedElement}s, one per member (ZSCAN, ZRANDMEMBER). */
+    ElementRange members() {
+        return ck.under(MEMBER, size());
     }
 
     static byte[] indexKey(double score, byte[] member) {
@@ -170,12 +173,6 @@ final class ZSetStore {
             }
             return v.visit(Arrays.copyOfRange(element, 9, element.length), score);
         });
-    }
-
-    /** Walks members in member byte order with their scores (ZSCAN of a big set). */
-    void walkMembers(ItemVisitor v) {
-        ck.forEach(MEMBER_START, MEMBER_END, (element, value) ->
-                v.visit(Arrays.copyOfRange(element, 1, element.length), ZScore.decodeRaw(value)));
     }
 
     /** Members at ranks [start, end] (0-based, in order, clamped by the caller). */

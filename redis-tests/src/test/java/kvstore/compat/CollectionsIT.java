@@ -67,6 +67,47 @@ class CollectionsIT {
     }
 
     @Test
+    void bigSetsAndSortedSetsScanEveryMemberWhileChanging() throws Exception {
+        try (KvstoreServer server = KvstoreServer.start(); RespConnection c = new RespConnection(server.port())) {
+            for (int i = 0; i < FIELDS; i += 500) {
+                List<String> sadd = new ArrayList<>(List.of("SADD", "bigset"));
+                List<String> zadd = new ArrayList<>(List.of("ZADD", "bigz"));
+                for (int j = i; j < i + 500; j++) {
+                    sadd.add("m" + j);
+                    zadd.add(Integer.toString(j));
+                    zadd.add("m" + j);
+                }
+                c.call(sadd.toArray(new String[0]));
+                c.call(zadd.toArray(new String[0]));
+            }
+            for (String[] scan : new String[][] {{"SSCAN", "bigset", "1"}, {"ZSCAN", "bigz", "2"}}) {
+                Set<String> seen = new HashSet<>();
+                String cursor = "0";
+                int calls = 0;
+                do {
+                    RespValue page = c.call(scan[0], scan[1], cursor, "COUNT", "50");
+                    cursor = page.children().get(0).text();
+                    List<RespValue> items = page.children().get(1).children();
+                    int step = Integer.parseInt(scan[2]);
+                    for (int i = 0; i < items.size(); i += step) {
+                        seen.add(items.get(i).text());
+                    }
+                    if (calls++ == 3) {
+                        // members removed behind the cursor do not make the walk skip the others
+                        for (int k = 0; k < 200; k++) {
+                            c.call(scan[0].equals("SSCAN") ? "SREM" : "ZREM", scan[1], "m" + k);
+                        }
+                    }
+                } while (!cursor.equals("0"));
+                for (int i = 200; i < FIELDS; i++) {
+                    assertTrue(seen.contains("m" + i), scan[0] + ": m" + i + " missing");
+                }
+                assertTrue(calls >= FIELDS / 60, scan[0] + " walked in pages: " + calls);
+            }
+        }
+    }
+
+    @Test
     void randomFieldsOfABigHashAreSpreadAndReal() throws Exception {
         try (KvstoreServer server = KvstoreServer.start(); RespConnection c = new RespConnection(server.port())) {
             fill(c, "rnd", FIELDS);
