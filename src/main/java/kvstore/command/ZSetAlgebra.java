@@ -279,16 +279,17 @@ final class ZSetAlgebra {
     /**
      * Replaces {@code dst} with a sorted set of {@code items} (deleting it if there are none) and
      * returns its size. The encoding is the one Redis ends with: listpack unless there are more than
-     * 128 members or one is longer than 64 bytes; a listpack turns -0 into 0, as it does on insert.
+     * zset-max-listpack-entries members or one is longer than zset-max-listpack-value bytes; a listpack turns -0 into 0, as it does on insert.
      */
     static long store(CommandContext ctx, int db, byte[] dst, List<ZSetStore.Item> items) {
         ctx.keyspace().delete(db, dst);
         if (items.isEmpty()) {
             return 0;
         }
-        boolean big = items.size() > ZSetStore.LISTPACK_ENTRIES;
+        long maxValue = ZSetStore.maxValue(ctx);
+        boolean big = items.size() > ZSetStore.maxEntries(ctx);
         for (ZSetStore.Item it : items) {
-            big |= it.member().length > ZSetStore.LISTPACK_VALUE;
+            big |= it.member().length > maxValue;
         }
         ZSetStore z = ZSetStore.write(ctx, db, dst);
         if (big) {

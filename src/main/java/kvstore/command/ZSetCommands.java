@@ -141,7 +141,7 @@ final class ZSetCommands {
         if (!z.existed() && (flags & XX) != 0) {
             return incr ? NullReply.BULK : IntegerReply.ZERO;
         }
-        if (!z.existed() && a[first + 1].length > ZSetStore.LISTPACK_VALUE) {
+        if (!z.existed() && z.outgrows(0, a[first + 1].length)) {
             z.markBig(); // Redis creates the set as a skiplist when its first member is too long
         }
         long added = 0;
@@ -180,8 +180,7 @@ final class ZSetCommands {
                 processed = true;
                 last = score;
                 // a listpack stores a score as text and reads "-0" back as 0; a skiplist keeps -0.0
-                if (score == 0 && !z.big() && z.size() + 1 <= ZSetStore.LISTPACK_ENTRIES
-                        && member.length <= ZSetStore.LISTPACK_VALUE) {
+                if (score == 0 && !z.big() && !z.outgrows(z.size() + 1, member.length)) {
                     score = 0.0;
                 }
                 z.set(member, score, null);

@@ -35,28 +35,42 @@ final class ZSetStore {
     private static final byte[] INDEX_END = {INDEX + 1};
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEG_ZERO = {1};
-    /** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
-    static final int LISTPACK_ENTRIES = 128;
-    static final int LISTPACK_VALUE = 64;
-
     private final CollectionKey ck;
+    /** zset-max-listpack-entries and zset-max-listpack-value, read when the set was opened. */
+    private final long maxEntries;
+    private final long maxValue;
 
-    ZSetStore(CollectionKey ck) {
+    private ZSetStore(CollectionKey ck, CommandContext ctx) {
         this.ck = ck;
+        this.maxEntries = maxEntries(ctx);
+        this.maxValue = maxValue(ctx);
+    }
+
+    static long maxEntries(CommandContext ctx) {
+        return ctx.config().getLong("zset-max-listpack-entries");
+    }
+
+    static long maxValue(CommandContext ctx) {
+        return ctx.config().getLong("zset-max-listpack-value");
     }
 
     static ZSetStore read(CommandContext ctx, int db, byte[] key) {
         CollectionKey c = CollectionKey.read(ctx, db, key, ValueType.ZSET);
-        return c == null ? null : new ZSetStore(c);
+        return c == null ? null : new ZSetStore(c, ctx);
     }
 
     static ZSetStore write(CommandContext ctx, int db, byte[] key) {
-        return new ZSetStore(CollectionKey.write(ctx, db, key, ValueType.ZSET));
+        return new ZSetStore(CollectionKey.write(ctx, db, key, ValueType.ZSET), ctx);
     }
 
     static ZSetStore existing(CommandContext ctx, int db, byte[] key) {
         CollectionKey c = CollectionKey.existing(ctx, db, key, ValueType.ZSET);
-        return c == null ? null : new ZSetStore(c);
+        return c == null ? null : new ZSetStore(c, ctx);
+    }
+
+    /** True if a set of {@code size} members, one of {@code memberLength} bytes, outgrows the listpack. */
+    boolean outgrows(long size, int memberLength) {
+        return size > maxEntries || memberLength > maxValue;
     }
 
     /** A member and its score, as walks and range results carry them. */
@@ -134,7 +148,7 @@ final class ZSetStore {
             ck.add(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
             return;
         }
-        if (!big() && (size() + 1 > LISTPACK_ENTRIES || member.length > LISTPACK_VALUE)) {
+        if (!big() && outgrows(size() + 1, member.length)) {
             markBig();
         }
         ck.replace(memberKey(member), ZScore.encodeRaw(score));
