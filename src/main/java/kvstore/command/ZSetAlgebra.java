@@ -279,7 +279,8 @@ final class ZSetAlgebra {
     /**
      * Replaces {@code dst} with a sorted set of {@code items} (deleting it if there are none) and
      * returns its size. The encoding is the one Redis ends with: listpack unless there are more than
-     * zset-max-listpack-entries members or one is longer than zset-max-listpack-value bytes; a listpack turns -0 into 0, as it does on insert.
+     * zset-max-listpack-entries members or one is longer than zset-max-listpack-value bytes; a
+     * listpack turns -0 into 0, as it does on insert.
      */
     static long store(CommandContext ctx, int db, byte[] dst, List<ZSetStore.Item> items) {
         ctx.keyspace().delete(db, dst);
