@@ -58,28 +58,9 @@ final class ElementScan {
         if (ck == null) {
             return EMPTY_SCAN;
         }
-        long count = 10;
-        GlobPattern pattern = null;
-        for (int i = 3; i < a.length; i += 2) {
-            if (i + 1 >= a.length) {
-                return ErrorReply.SYNTAX;
-            }
-            if (Args.is(a[i], "count")) {
-                try {
-                    count = Args.longValue(a[i + 1]);
-                } catch (NumberFormatException e) {
-                    return ErrorReply.NOT_INTEGER;
-                }
-                if (count < 1) {
-                    return ErrorReply.SYNTAX;
-                }
-            } else if (Args.is(a[i], "match")) {
-                GlobPattern p = new GlobPattern(a[i + 1]);
-                pattern = p.matchesAll() ? null : p;
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
+        ScanOptions options = ScanOptions.parse(a, 3, false);
+        long count = options.count();
+        GlobPattern pattern = options.match();
         // a compact collection comes back whole whatever the cursor, as Redis's listpack scan
         boolean whole = ck.compact();
         if (whole && compact != null) {

@@ -187,39 +187,7 @@ final class ZRangeCommands {
         if (r.empty() || offset < 0 || (offset > 0 && offset >= z.size())) {
             return List.of();
         }
-        List<ZSetStore.Item> out = new ArrayList<>();
-        if (!reverse) {
-            long[] skip = {offset};
-            long[] left = {limit};
-            z.walk(r.seek(), (m, sc) -> {
-                if (!r.aboveMin(sc)) {
-                    return true;
-                }
-                if (!r.belowMax(sc) || left[0] == 0) {
-                    return false;
-                }
-                if (skip[0] > 0) {
-                    skip[0]--;
-                    return true;
-                }
-                out.add(new ZSetStore.Item(m, sc));
-                left[0]--;
-                return true;
-            });
-            return out;
-        }
-        z.walk(r.seek(), (m, sc) -> {
-            if (!r.aboveMin(sc)) {
-                return true;
-            }
-            if (!r.belowMax(sc)) {
-                return false;
-            }
-            out.add(new ZSetStore.Item(m, sc));
-            return true;
-        });
-        Collections.reverse(out);
-        return window(out, offset, limit);
+        return inRange(z, r.seek(), (m, sc) -> r.aboveMin(sc), (m, sc) -> r.belowMax(sc), reverse, offset, limit);
     }
 
     /** Members within a lexical range, assuming (as Redis does) that they all share one score. */
@@ -227,14 +195,28 @@ final class ZRangeCommands {
         if (r.empty() || offset < 0 || (offset > 0 && offset >= z.size())) {
             return List.of();
         }
+        return inRange(z, null, (m, sc) -> r.aboveMin(m), (m, sc) -> r.belowMax(m), reverse, offset, limit);
+    }
+
+    /** A test of one member against one end of a range. */
+    private interface Bound {
+        boolean test(byte[] member, double score);
+    }
+
+    /**
+     * The members from index key {@code seek} on that pass {@code aboveMin} until one fails
+     * {@code belowMax}, then LIMIT offset count; a reverse range collects the whole range first.
+     */
+    private static List<ZSetStore.Item> inRange(ZSetStore z, byte[] seek, Bound aboveMin, Bound belowMax,
+                                                boolean reverse, long offset, long limit) {
         List<ZSetStore.Item> out = new ArrayList<>();
         long[] skip = {reverse ? 0 : offset};
         long[] left = {reverse ? -1 : limit};
-        z.walk(null, (m, sc) -> {
-            if (!r.aboveMin(m)) {
+        z.walk(seek, (m, sc) -> {
+            if (!aboveMin.test(m, sc)) {
                 return true;
             }
-            if (!r.belowMax(m) || left[0] == 0) {
+            if (!belowMax.test(m, sc) || left[0] == 0) {
                 return false;
             }
             if (skip[0] > 0) {
