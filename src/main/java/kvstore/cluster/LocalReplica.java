@@ -122,8 +122,20 @@ public final class LocalReplica {
      * everything stored here, the plain-Redis-write rule). {@code value == null} writes a tombstone.
      */
     public SiblingSet write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
-        byte[] sk = storageKey(db, key);
-        int stripe = KeyLocks.stripe(db, key);
+        return write(storageKey(db, key), KeyLocks.stripe(db, key), context, expireAt, type, value);
+    }
+
+    /** As {@link #write(int, byte[], VersionVector, long, byte, byte[])} for any entry: a key's or an element's. */
+    public SiblingSet write(byte[] sk, VersionVector context, long expireAt, byte type, byte[] value) {
+        return write(sk, stripeOf(sk), context, expireAt, type, value);
+    }
+
+    /** The lock stripe of a storage key: its user key's, so a key and its elements share one. */
+    static int stripeOf(byte[] sk) {
+        return KeyLocks.stripe(StorageKey.db(sk), StorageKey.userKey(sk));
+    }
+
+    private SiblingSet write(byte[] sk, int stripe, VersionVector context, long expireAt, byte type, byte[] value) {
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(sk);
@@ -133,7 +145,9 @@ public final class LocalReplica {
                 throw new ReplyException("ERR the key would have more than max-siblings (" + maxSiblings
                         + ") siblings: read them with SIBLINGS and write with their context to resolve them");
             }
-            if (current != null && replacesCollection(current.winner(), value == null ? null : type)) {
+            // one node drops a replaced collection's elements here; a ring tombstones them through
+            // its coordinator, with the versions it saw (observed-remove)
+            if (!keepTombstones && current != null && replacesCollection(current.winner(), value == null ? null : type)) {
                 removeElements(sk);
             }
             engine.put(sk, next);
@@ -312,6 +326,9 @@ public final class LocalReplica {
 
     /** Keeps the counters and the expiry index in step with a key's winner changing from {@code before} to {@code after}. */
     private void account(byte[] sk, Version before, Version after) {
+        if (!StorageKey.isKeyEntry(sk)) {
+            return; // elements are counted by their collection's key entry
+        }
         DbCounters c = counters[StorageKey.db(sk)];
         boolean was = before != null && !before.isTombstone() && (reclaimed.isEmpty() || !reclaimed.remove(ByteBuffer.wrap(sk)));
         boolean is = after != null && !after.isTombstone();

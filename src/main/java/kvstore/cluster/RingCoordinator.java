@@ -104,21 +104,21 @@ public final class RingCoordinator implements Keyspace, Topology {
         boolean open;
         int r;
         int w;
-        /** Values are Optional-like holders: a key read as absent maps to a holder of null. */
-        final Map<ScopeKey, SiblingSet[]> seen = new java.util.HashMap<>();
+        /**
+         * By storage key (a key's or an element's); values are Optional-like holders: an entry read as
+         * absent maps to a holder of null.
+         */
+        final Map<ByteBuffer, SiblingSet[]> seen = new java.util.HashMap<>();
 
-        SiblingSet[] find(int db, byte[] key) {
-            return seen.isEmpty() ? null : seen.get(new ScopeKey(db, ByteBuffer.wrap(key)));
+        SiblingSet[] find(byte[] sk) {
+            return seen.isEmpty() ? null : seen.get(ByteBuffer.wrap(sk));
         }
 
-        void remember(int db, byte[] key, SiblingSet set) {
+        void remember(byte[] sk, SiblingSet set) {
             if (open) {
-                seen.put(new ScopeKey(db, ByteBuffer.wrap(key)), new SiblingSet[] {set});
+                seen.put(ByteBuffer.wrap(sk), new SiblingSet[] {set});
             }
         }
-    }
-
-    private record ScopeKey(int db, ByteBuffer key) {
     }
 
     @Override
@@ -153,15 +153,19 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** The merged set of {@code key} as read at R (or as the current command already saw it). */
     private SiblingSet readSet(int db, byte[] key) {
+        return readSet(LocalReplica.storageKey(db, key));
+    }
+
+    /** The merged set of a storage key (a key's or an element's) as read at R, or as the command saw it. */
+    SiblingSet readSet(byte[] sk) {
         Scope s = scopes.get();
         if (s.open) {
-            SiblingSet[] seen = s.find(db, key);
+            SiblingSet[] seen = s.find(sk);
             if (seen != null) {
                 return seen[0];
             }
         }
-        byte[] sk = LocalReplica.storageKey(db, key);
-        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
         int r = readQuorum(prefs.size());
         ReadRound round = new ReadRound(sk, prefs, r);
         // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
@@ -199,7 +203,7 @@ public final class RingCoordinator implements Keyspace, Topology {
             throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: "
                     + round.answered() + " of " + r + ")");
         }
-        s.remember(db, key, set);
+        s.remember(sk, set);
         return set;
     }
 
@@ -380,11 +384,16 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** The clock of what the current command read of {@code key}, or null (use the coordinator's). */
     private VersionVector contextSeen(int db, byte[] key) {
+        return contextSeen(LocalReplica.storageKey(db, key));
+    }
+
+    /** The clock of what the current command read of a storage key, or null (use the coordinator's). */
+    VersionVector contextSeen(byte[] sk) {
         Scope s = scopes.get();
         if (!s.open) {
             return null;
         }
-        SiblingSet[] seen = s.find(db, key);
+        SiblingSet[] seen = s.find(sk);
         if (seen == null) {
             return null;
         }
@@ -392,8 +401,12 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     private void write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
-        byte[] sk = LocalReplica.storageKey(db, key);
-        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        write(LocalReplica.storageKey(db, key), context, expireAt, type, value);
+    }
+
+    /** Writes a new version of a storage key (a key's or an element's) at W, through a replica. */
+    void write(byte[] sk, VersionVector context, long expireAt, byte type, byte[] value) {
+        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = writeQuorum(prefs.size());
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
         SiblingSet written;
@@ -403,7 +416,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         } else {
             written = forward(write, prefs);
         }
-        scopes.get().remember(db, key, written);
+        scopes.get().remember(sk, written);
     }
 
     private SiblingSet await(CompletableFuture<SiblingSet> f, long ms, int w, java.util.concurrent.atomic.AtomicInteger acks) {
@@ -434,11 +447,9 @@ public final class RingCoordinator implements Keyspace, Topology {
     private CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write,
                                                      java.util.concurrent.atomic.AtomicInteger acks) {
         byte[] sk = write.sk();
-        int db = kvstore.storage.StorageKey.db(sk);
-        byte[] key = kvstore.storage.StorageKey.userKey(sk);
-        List<RingMember> prefs = ring.preferenceList(KeySlot.of(key));
+        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = Math.max(1, Math.min(write.w(), prefs.size()));
-        SiblingSet next = replica.write(db, key, write.context(), write.expireAt(), write.type(), write.value());
+        SiblingSet next = replica.write(sk, write.context(), write.expireAt(), write.type(), write.value());
         acks.set(1);
         CompletableFuture<SiblingSet> result = new CompletableFuture<>();
         if (w == 1) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * expiry) written back once by {@link #save()}, which also deletes the key when its last element is
  * gone, as Redis does. Write commands run under their keys' locks, so the count stays exact.
  */
-final class CollectionKey {
+final class CollectionKey implements ElementRange {
     private final Keyspace ks;
     private final int db;
     private final byte[] key;
@@ -85,8 +85,14 @@ final class CollectionKey {
         return key;
     }
 
-    long count() {
+    @Override
+    public long count() {
         return meta.count();
+    }
+
+    @Override
+    public boolean compact() {
+        return !meta.has(CollectionMeta.FLAG_BIG);
     }
 
     CollectionMeta meta() {
@@ -143,8 +149,43 @@ final class CollectionKey {
     }
 
     /** Elements {@code from <= element < to} in element order until the visitor returns false. */
-    void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
+    @Override
+    public void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
         ks.elements(db, key, from, to, visitor);
+    }
+
+    /**
+     * The elements that start with {@code prefix}, seen without it; {@code count} is how many there
+     * are (the key's count covers every element, which may be more).
+     */
+    ElementRange under(byte prefix, long count) {
+        CollectionKey whole = this;
+        byte[] start = {prefix};
+        byte[] end = {(byte) (prefix + 1)};
+        return new ElementRange() {
+            @Override
+            public long count() {
+                return count;
+            }
+
+            @Override
+            public boolean compact() {
+                return whole.compact();
+            }
+
+            @Override
+            public void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
+                whole.forEach(from == null ? start : prefixed(prefix, from), to == null ? end : prefixed(prefix, to),
+                        (element, value) -> visitor.visit(Arrays.copyOfRange(element, 1, element.length), value));
+            }
+        };
+    }
+
+    static byte[] prefixed(byte prefix, byte[] element) {
+        byte[] out = new byte[1 + element.length];
+        out[0] = prefix;
+        System.arraycopy(element, 0, out, 1, element.length);
+        return out;
     }
 
     /**

@@ -10,7 +10,11 @@ public final class Commands {
         new ConnectionCommands(ctx).register(t);
         new StringCommands(ctx).register(t);
         new KeyspaceCommands(ctx).register(t);
+        new HashCommands(ctx).register(t);
+        new SetCommands(ctx).register(t);
+        new ZSetCommands(ctx).register(t);
         new ListCommands(ctx).register(t);
+        new BlockingZPopCommands(ctx).register(t);
         new ServerCommands(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;

@@ -135,32 +135,10 @@ final class KeyspaceCommands {
         if (cursor == ScanCursor.INVALID) {
             return INVALID_CURSOR;
         }
-        long count = 10;
-        GlobPattern pattern = null;
-        byte[] type = null;
-        for (int i = 2; i < a.length; ) {
-            int left = a.length - i;
-            if (Args.is(a[i], "count") && left >= 2) {
-                try {
-                    count = Args.longValue(a[i + 1]);
-                } catch (NumberFormatException e) {
-                    return ErrorReply.NOT_INTEGER;
-                }
-                if (count < 1) {
-                    return ErrorReply.SYNTAX;
-                }
-                i += 2;
-            } else if (Args.is(a[i], "match") && left >= 2) {
-                GlobPattern p = new GlobPattern(a[i + 1]);
-                pattern = p.matchesAll() ? null : p;
-                i += 2;
-            } else if (Args.is(a[i], "type") && left >= 2) {
-                type = a[i + 1];
-                i += 2;
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
+        ScanOptions options = ScanOptions.parse(a, 2, true);
+        long count = options.count();
+        GlobPattern pattern = options.match();
+        byte[] type = options.type();
         if (cursor == ScanCursor.BEYOND) {
             return ArrayReply.of(BulkReply.of(0), ArrayReply.EMPTY);
         }

@@ -34,6 +34,12 @@ final class Settings {
                 Setting.integer("databases", 16, 1, 256, false),
                 Setting.checked("hz", "10", true, Settings::hz),
                 Setting.bool("active-expire", true, true),
+                // collections: past these sizes OBJECT ENCODING reports Redis's big encodings
+                Setting.integer("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true),
+                Setting.memory("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true),
+                Setting.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true),
+                Setting.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true),
+                Setting.memory("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true),
                 // persistence
                 Setting.string("dir", "./data", false),
                 Setting.oneOf("engine", "lsm", List.of("lsm", "memory"), false),

@@ -136,6 +136,17 @@ class ListsClientIT {
     }
 
     @Test
+    void sortedSetPopsBlockAndWakeToo() throws Exception {
+        try (RespConnection blocked = conn(); RespConnection pusher = conn()) {
+            send(blocked, "BZPOPMIN", "z", "0");
+            awaitBlocked(pusher, 1);
+            assertEquals(":2\r\n", raw(pusher.call("ZADD", "z", "2", "b", "1", "a")));
+            assertEquals("*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n", raw(blocked.read()));
+            assertEquals(":1\r\n", raw(pusher.call("ZCARD", "z")));
+        }
+    }
+
+    @Test
     void timeoutRepliesNullInBothProtocols() throws Exception {
         try (RespConnection c = conn()) {
             long start = System.nanoTime();

@@ -1,0 +1,94 @@
+package kvstore.command;
+
+import kvstore.resp.ArrayReply;
+import kvstore.resp.BulkReply;
+import kvstore.resp.DoubleReply;
+import kvstore.resp.ErrorReply;
+import kvstore.resp.Reply;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static kvstore.command.CommandFlag.BLOCKING;
+import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.WRITE;
+import static kvstore.command.ZSetCommands.spec;
+
+/**
+ * BZPOPMIN, BZPOPMAX and BZMPOP: {@link ZPopCommands#pop} when a set can serve them, otherwise
+ * {@link Blocked} on their keys (see {@link BlockingKeys}), with the list commands' timeout rules.
+ */
+final class BlockingZPopCommands {
+    private final CommandContext ctx;
+
+    BlockingZPopCommands(CommandContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(CommandTable t) {
+        t.add(spec("bzpopmin", -3, (s, a) -> bzpop(s, a, false), "write", "fast").flags(WRITE, FAST, BLOCKING)
+                .keys(1, -2, 1).doc("Remove and return the member with the lowest score from one or more sorted "
+                        + "sets, or block until one is available", "5.0.0").build());
+        t.add(spec("bzpopmax", -3, (s, a) -> bzpop(s, a, true), "write", "fast").flags(WRITE, FAST, BLOCKING)
+                .keys(1, -2, 1).doc("Remove and return the member with the highest score from one or more sorted "
+                        + "sets, or block until one is available", "5.0.0").build());
+        // the keys follow numkeys; locking every argument from 3 on covers them (COMMAND INFO differs)
+        t.add(spec("bzmpop", -5, this::bzmpop, "write", "slow").flags(WRITE, BLOCKING).keys(3, -1, 1)
+                .doc("Remove and return members with scores in a sorted set or block until one is available",
+                        "7.0.0").build());
+    }
+
+    /** BZPOPMIN/BZPOPMAX key [key ...] timeout: [key, member, score] from the first non-empty set. */
+    private Reply bzpop(Session s, byte[][] a, boolean max) {
+        long timeout = ListCommands.timeout(a[a.length - 1]);
+        for (int j = 1; j < a.length - 1; j++) {
+            List<ZSetStore.Item> popped = ZPopCommands.pop(ctx, s.db(), a[j], max, 1);
+            if (popped != null && !popped.isEmpty()) {
+                ZSetStore.Item it = popped.get(0);
+                return ArrayReply.of(new BulkReply(a[j]), new BulkReply(it.member()), new DoubleReply(it.score()));
+            }
+        }
+        return new Blocked(s.db(), Arrays.copyOfRange(a, 1, a.length - 1), timeout);
+    }
+
+    /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. */
+    private Reply bzmpop(Session s, byte[][] a) {
+        long numkeys = Args.parseLong(a[2]);
+        if (numkeys == Args.INVALID || numkeys < 1) {
+            return ErrorReply.err("numkeys should be greater than 0");
+        }
+        if (numkeys >= a.length - 3) {
+            return ErrorReply.SYNTAX;
+        }
+        int where = 3 + (int) numkeys;
+        boolean max;
+        if (Args.is(a[where], "min")) {
+            max = false;
+        } else if (Args.is(a[where], "max")) {
+            max = true;
+        } else {
+            return ErrorReply.SYNTAX;
+        }
+        long count = -1;
+        for (int j = where + 1; j < a.length; j++) {
+            if (count == -1 && Args.is(a[j], "count") && j + 1 < a.length) {
+                j++;
+                count = Args.parseLong(a[j]);
+                if (count == Args.INVALID || count < 1) {
+                    return ErrorReply.err("count should be greater than 0");
+                }
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+        }
+        long timeout = ListCommands.timeout(a[1]);
+        long n = count == -1 ? 1 : count;
+        for (int i = 3; i < where; i++) {
+            List<ZSetStore.Item> popped = ZPopCommands.pop(ctx, s.db(), a[i], max, n);
+            if (popped != null) {
+                return ArrayReply.of(new BulkReply(a[i]), ZReplies.items(popped, true, 3));
+            }
+        }
+        return new Blocked(s.db(), Arrays.copyOfRange(a, 3, where), timeout);
+    }
+}
