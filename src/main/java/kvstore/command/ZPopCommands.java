@@ -78,6 +78,9 @@ final class ZPopCommands {
         for (ZSetStore.Item it : items) {
             z.remove(it.member(), it.score());
         }
+        if (!max && !items.isEmpty()) {
+            z.raiseFloor(items.get(items.size() - 1).score());
+        }
         z.save();
         return items;
     }

@@ -24,6 +24,11 @@ import java.util.List;
  * order from a computed start. Ranks are counted by walking, so ZRANK and rank-based ranges cost
  * O(rank) where Redis's skiplist takes O(log n). Reverse orders collect the range they need.
  *
+ * <p>The key entry's head ({@link kvstore.keyspace.CollectionMeta#head()}) is a floor: the sortable
+ * score below which the index holds no member (0: none known). Walks from the start seek to it, so a
+ * run of ZPOPMIN does not walk again over the deletion markers the engine keeps for the members
+ * already popped (an LSM engine's queue problem). Adding a member lowers it; popping the lowest raises it.
+ *
  * <p>The CollectionKey's count is the number of members: only the 0x02 elements are counted (the
  * 0x01 element is written with replace(), which does not count), so members go through this class
  * and never through CollectionKey.put.
@@ -31,7 +36,6 @@ import java.util.List;
 final class ZSetStore {
     static final byte MEMBER = 0x01;
     static final byte INDEX = 0x02;
-    private static final byte[] INDEX_START = {INDEX};
     private static final byte[] INDEX_END = {INDEX + 1};
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEG_ZERO = {1};
@@ -144,15 +148,38 @@ final class ZSetStore {
                 return;
             }
             ck.remove(indexKey(old, member));
-            ck.replace(memberKey(member), ZScore.encodeRaw(score));
-            ck.add(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
+            addToIndex(member, score);
             return;
         }
         if (!big() && outgrows(size() + 1, member.length)) {
             markBig();
         }
+        addToIndex(member, score);
+    }
+
+    private void addToIndex(byte[] member, double score) {
         ck.replace(memberKey(member), ZScore.encodeRaw(score));
         ck.add(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
+        long s = ZScore.sortable(score);
+        if (Long.compareUnsigned(s, ck.meta().head()) < 0) {
+            ck.meta(ck.meta().withHead(s));
+        }
+    }
+
+    /** Records that no member is left below {@code score} (after the lowest members were popped). */
+    void raiseFloor(double score) {
+        long s = ZScore.sortable(score);
+        if (Long.compareUnsigned(s, ck.meta().head()) > 0) {
+            ck.meta(ck.meta().withHead(s));
+        }
+    }
+
+    /** The first index key at or above the floor. */
+    private byte[] floor() {
+        byte[] k = new byte[9];
+        k[0] = INDEX;
+        ZScore.putLong(k, 1, ck.meta().head());
+        return k;
     }
 
     /** Removes {@code member} whose score is {@code score}. */
@@ -180,7 +207,7 @@ final class ZSetStore {
 
     /** Walks members in (score, member) order from the index key {@code from} (null: the start). */
     void walk(byte[] from, ItemVisitor v) {
-        ck.forEach(from == null ? INDEX_START : from, INDEX_END, (element, value) -> {
+        ck.forEach(from == null ? floor() : from, INDEX_END, (element, value) -> {
             double score = ZScore.fromSortable(ZScore.getLong(element, 1));
             if (value.length == 1) {
                 score = -0.0;
@@ -207,7 +234,7 @@ final class ZSetStore {
     long rank(byte[] member, double score) {
         byte[] stop = indexKey(score, member);
         long[] n = {0};
-        ck.forEach(INDEX_START, stop, (e, v) -> {
+        ck.forEach(floor(), stop, (e, v) -> {
             n[0]++;
             return true;
         });
