@@ -388,7 +388,11 @@ public final class LsmEngine implements Engine {
             }
             ticket = commitLog.append(op, key, op == CommitLog.OP_PUT ? value : null);
             Memtable m = current.active;
-            m.put(key, value, decoded);
+            if (op == CommitLog.OP_REMOVE && onlyInActive(key)) {
+                m.removeEntry(key);
+            } else {
+                m.put(key, value, decoded);
+            }
             if (m.bytes() >= options.memtableSize()) {
                 freezeLocked();
             } else if (commitLog.segmentFull()) {
@@ -396,6 +400,40 @@ public final class LsmEngine implements Engine {
             }
         }
         commitLog.awaitDurable(ticket);
+    }
+
+    /**
+     * True if no frozen memtable and no table can hold {@code key}, so that a delete may drop it from
+     * the active memtable instead of writing a tombstone: nothing older is left for a tombstone to
+     * hide. Deletion-heavy patterns (SPOP, LPOP, ZPOPMIN of recent elements) then leave no markers for
+     * later walks to step over. Called under the write lock: tables only come from frozen memtables
+     * (checked here) and from compactions of tables (checked here), so the answer holds until the
+     * delete is done.
+     */
+    private boolean onlyInActive(byte[] key) {
+        TableSet s = acquire();
+        try {
+            long hash = BloomFilter.hash(key);
+            for (Memtable m : s.frozen) {
+                if (m.get(key, hash) != null) {
+                    return false;
+                }
+            }
+            for (SSTable t : s.levels.get(0)) {
+                if (t.mayContain(key, hash)) {
+                    return false;
+                }
+            }
+            for (int l = 1; l < s.levels.size(); l++) {
+                SSTable t = find(s.levels.get(l), key);
+                if (t != null && t.mayContain(key, hash)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            s.release();
+        }
     }
 
     /** Holds a writer back, for a bounded time, while flushes or level-0 compactions lag. */

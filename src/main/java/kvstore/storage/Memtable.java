@@ -135,6 +135,18 @@ final class Memtable {
         bytes.addAndGet(delta);
     }
 
+    /**
+     * Forgets {@code key} outright (no tombstone): only for a key no older table holds. Its bloom bits
+     * stay set, which costs a false positive at most.
+     */
+    void removeEntry(byte[] key) {
+        Cell cell = index.remove(new HashKey(key, BloomFilter.hash(key)));
+        if (cell != null) {
+            map.remove(key);
+            bytes.addAndGet(-(key.length + ENTRY_OVERHEAD + cell.value.bytes.length));
+        }
+    }
+
     byte[] get(byte[] key) {
         return get(key, BloomFilter.hash(key));
     }

@@ -187,6 +187,11 @@ final class SSTable {
         return !isEmpty() && Arrays.compareUnsigned(firstKey(), key) <= 0 && Arrays.compareUnsigned(lastKey, key) >= 0;
     }
 
+    /** False if this table certainly does not hold {@code key} (out of its range, or not in its bloom filter). */
+    boolean mayContain(byte[] key, long hash) {
+        return covers(key) && bloom.mayContain(hash);
+    }
+
     // ------------------------------------------------------------ references
 
     boolean retain() {
