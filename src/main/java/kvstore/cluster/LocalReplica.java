@@ -265,11 +265,11 @@ public final class LocalReplica {
                 if (ek.length == sk.length) {
                     continue;
                 }
-                Version v = c.value().winner();
-                if (v.isTombstone()) {
+                byte[] value = c.winnerValue();
+                if (value == null) {
                     continue;
                 }
-                if (!visitor.visit(java.util.Arrays.copyOfRange(ek, sk.length, ek.length), v.value())) {
+                if (!visitor.visit(java.util.Arrays.copyOfRange(ek, sk.length, ek.length), value)) {
                     return;
                 }
             }

@@ -14,6 +14,12 @@ public interface EngineCursor extends Closeable {
 
     SiblingSet value();
 
+    /** The winning version's value bytes of the current entry, or null if it is a tombstone. */
+    default byte[] winnerValue() {
+        kvstore.version.Version v = value().winner();
+        return v.isTombstone() ? null : v.value();
+    }
+
     @Override
     void close();
 }

@@ -301,6 +301,8 @@ public final class LsmEngine implements Engine {
         private final MergingIterator it;
         private final byte[] to;
         private byte[] key;
+        /** The current entry's encoded set, decoded only when asked for. */
+        private byte[] raw;
         private SiblingSet value;
         private boolean closed;
 
@@ -324,11 +326,13 @@ public final class LsmEngine implements Engine {
                 it.next();
                 if (!InternalIterator.isTombstone(v)) {
                     key = k;
-                    value = SiblingSetCodec.decode(v);
+                    raw = v;
+                    value = null;
                     return true;
                 }
             }
             key = null;
+            raw = null;
             value = null;
             return false;
         }
@@ -340,7 +344,15 @@ public final class LsmEngine implements Engine {
 
         @Override
         public SiblingSet value() {
+            if (value == null && raw != null) {
+                value = SiblingSetCodec.decode(raw);
+            }
             return value;
+        }
+
+        @Override
+        public byte[] winnerValue() {
+            return SiblingSetCodec.winnerValue(raw);
         }
 
         @Override

@@ -145,6 +145,63 @@ public final class SiblingSetCodec {
         return new SiblingSet(VersionVector.of(actors, counters), versions);
     }
 
+    /**
+     * The value bytes of the winning version ({@link Version#winsOver}) of an encoded set, or null if
+     * the winner is a tombstone, read without building the set: the element walks of collections
+     * (LRANGE, HGETALL, ...) need only that. Expiry is not looked at. Rejects corrupt input as
+     * {@link #decode} does.
+     */
+    public static byte[] winnerValue(byte[] in) {
+        Reader r = new Reader(in, 0, in.length);
+        int format = r.u8();
+        if (format != FORMAT_V1) {
+            throw new IllegalArgumentException("unknown sibling set format " + format);
+        }
+        int n = r.count();
+        for (int i = 0; i < n; i++) {
+            r.i64();
+            r.varLong();
+        }
+        int m = r.count();
+        long bestTime = 0;
+        long bestActor = 0;
+        long bestCounter = 0;
+        int bestOffset = -1;
+        int bestLength = 0;
+        for (int i = 0; i < m; i++) {
+            long actor = r.i64();
+            long counter = r.varLong();
+            long timestamp = r.i64();
+            r.varLong();
+            r.u8();
+            int flags = r.u8();
+            if ((flags & ~FLAG_HAS_VALUE) != 0) {
+                throw new IllegalArgumentException("unknown version flags " + flags);
+            }
+            int offset = -1;
+            int length = 0;
+            if ((flags & FLAG_HAS_VALUE) != 0) {
+                length = r.count();
+                r.need(length);
+                offset = r.pos;
+                r.pos += length;
+            }
+            boolean wins = i == 0 || (timestamp != bestTime ? timestamp > bestTime
+                    : actor != bestActor ? actor > bestActor : counter > bestCounter);
+            if (wins) {
+                bestTime = timestamp;
+                bestActor = actor;
+                bestCounter = counter;
+                bestOffset = offset;
+                bestLength = length;
+            }
+        }
+        if (r.pos != r.end) {
+            throw new IllegalArgumentException("trailing bytes in sibling set");
+        }
+        return bestOffset < 0 ? null : java.util.Arrays.copyOfRange(in, bestOffset, bestOffset + bestLength);
+    }
+
     private static int varLongSize(long v) {
         int n = 1;
         while ((v & ~0x7FL) != 0) {

@@ -39,6 +39,27 @@ class SiblingSetCodecTest {
     }
 
     @Test
+    void winnerValueAgreesWithTheDecodedWinner() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 2000; round++) {
+            int m = 1 + rnd.nextInt(4);
+            List<Version> vs = new java.util.ArrayList<>();
+            for (int i = 0; i < m; i++) {
+                byte[] value = rnd.nextInt(4) == 0 ? null : new byte[rnd.nextInt(5)];
+                if (value != null) {
+                    rnd.nextBytes(value);
+                }
+                // few distinct timestamps and actors, so ties are decided by actor, then counter
+                vs.add(new Version(new Dot(rnd.nextInt(3), i + 1), rnd.nextInt(3), 0, (byte) 0, value));
+            }
+            SiblingSet set = new SiblingSet(VersionVector.of(new long[] {0, 1, 2}, new long[] {9, 9, 9}), vs);
+            byte[] encoded = SiblingSetCodec.encode(set);
+            Version w = SiblingSetCodec.decode(encoded).winner();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(w.value(), SiblingSetCodec.winnerValue(encoded));
+        }
+    }
+
+    @Test
     void layoutIsStable() {
         SiblingSet s = new SiblingSet(VersionVector.of(new long[] {1}, new long[] {2}),
                 List.of(new Version(new Dot(1, 2), 3, 0, (byte) 9, new byte[] {'v'})));
