@@ -34,7 +34,8 @@ public final class KvstoreProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IOException(jar + " is missing; run mvn package first");
         }
-        Path log = dir.resolve("kvstore.log");
+        // one log per start: a restart on the same directory keeps the earlier runs' logs to read
+        Path log = dir.resolve("kvstore-" + System.currentTimeMillis() + "-" + System.nanoTime() + ".log");
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", jar.toString(),
                 "--port", Integer.toString(port), "--dir", dir.resolve("data").toString(), "--logfile", log.toString()));
         cmd.addAll(List.of(overrides));
