@@ -8,7 +8,6 @@ import kvstore.keyspace.ValueType;
 import kvstore.storage.Engine;
 import kvstore.version.ContextCodec;
 import kvstore.version.SiblingSet;
-import kvstore.version.SiblingSetCodec;
 import kvstore.version.Version;
 import kvstore.version.VersionVector;
 

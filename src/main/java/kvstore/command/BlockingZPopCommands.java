@@ -3,7 +3,6 @@ package kvstore.command;
 import kvstore.resp.ArrayReply;
 import kvstore.resp.BulkReply;
 import kvstore.resp.DoubleReply;
-import kvstore.resp.ErrorReply;
 import kvstore.resp.Reply;
 
 import java.util.Arrays;
@@ -53,42 +52,9 @@ final class BlockingZPopCommands {
 
     /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. */
     private Reply bzmpop(Session s, byte[][] a) {
-        long numkeys = Args.parseLong(a[2]);
-        if (numkeys == Args.INVALID || numkeys < 1) {
-            return ErrorReply.err("numkeys should be greater than 0");
-        }
-        if (numkeys >= a.length - 3) {
-            return ErrorReply.SYNTAX;
-        }
-        int where = 3 + (int) numkeys;
-        boolean max;
-        if (Args.is(a[where], "min")) {
-            max = false;
-        } else if (Args.is(a[where], "max")) {
-            max = true;
-        } else {
-            return ErrorReply.SYNTAX;
-        }
-        long count = -1;
-        for (int j = where + 1; j < a.length; j++) {
-            if (count == -1 && Args.is(a[j], "count") && j + 1 < a.length) {
-                j++;
-                count = Args.parseLong(a[j]);
-                if (count == Args.INVALID || count < 1) {
-                    return ErrorReply.err("count should be greater than 0");
-                }
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
+        MultiPopArgs m = MultiPopArgs.parse(a, 2, "min", "max");
         long timeout = ListCommands.timeout(a[1]);
-        long n = count == -1 ? 1 : count;
-        for (int i = 3; i < where; i++) {
-            List<ZSetStore.Item> popped = ZPopCommands.pop(ctx, s.db(), a[i], max, n);
-            if (popped != null) {
-                return ArrayReply.of(new BulkReply(a[i]), ZReplies.items(popped, true, 3));
-            }
-        }
-        return new Blocked(s.db(), Arrays.copyOfRange(a, 3, where), timeout);
+        Reply r = ZPopCommands.popFirst(ctx, s.db(), a, m);
+        return r != null ? r : new Blocked(s.db(), Arrays.copyOfRange(a, m.firstKey(), m.endKey()), timeout);
     }
 }

@@ -30,8 +30,6 @@ import static kvstore.command.CommandFlag.WRITE;
 final class ListCommands {
     private static final ErrorReply NOT_POSITIVE = ErrorReply.err("value is out of range, must be positive");
     private static final ErrorReply INDEX_RANGE = ErrorReply.err("index out of range");
-    private static final ErrorReply NUMKEYS = ErrorReply.err("numkeys should be greater than 0");
-    private static final ErrorReply COUNT_POSITIVE = ErrorReply.err("count should be greater than 0");
 
     private final CommandContext ctx;
 
@@ -173,23 +171,11 @@ final class ListCommands {
         if (l == null) {
             return ArrayReply.EMPTY;
         }
-        long len = l.length();
-        if (start < 0) {
-            start = len + start;
-        }
-        if (end < 0) {
-            end = len + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= len) {
+        IndexRange r = IndexRange.of(start, end, l.length());
+        if (r == null) {
             return ArrayReply.EMPTY;
         }
-        if (end >= len) {
-            end = len - 1;
-        }
-        return bulks(l.range(start, end));
+        return bulks(l.range(r.start(), r.end()));
     }
 
     private static Reply bulks(List<byte[]> values) {
@@ -375,27 +361,9 @@ final class ListCommands {
             return SimpleReply.OK;
         }
         long len = l.length();
-        if (start < 0) {
-            start = len + start;
-        }
-        if (end < 0) {
-            end = len + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        long ltrim;
-        long rtrim;
-        if (start > end || start >= len) {
-            ltrim = len;
-            rtrim = 0;
-        } else {
-            if (end >= len) {
-                end = len - 1;
-            }
-            ltrim = start;
-            rtrim = len - end - 1;
-        }
+        IndexRange r = IndexRange.of(start, end, len);
+        long ltrim = r == null ? len : r.start();
+        long rtrim = r == null ? 0 : len - r.end() - 1;
         l.trimLeft(ltrim);
         l.trimRight(rtrim);
         l.save();
@@ -454,32 +422,10 @@ final class ListCommands {
      * {@code timeoutMillis} >= 0 once the timeout is parsed; -1: not blocking).
      */
     private Reply mpop(Session s, byte[][] a, int numkeysAt, long timeoutMillisOrMinusOne) {
-        long numkeys = Args.parseLong(a[numkeysAt]);
-        if (numkeys == Args.INVALID || numkeys < 1) {
-            return NUMKEYS;
-        }
-        if (numkeys >= a.length - numkeysAt - 1) {
-            return ErrorReply.SYNTAX;
-        }
-        int whereAt = numkeysAt + (int) numkeys + 1;
-        Boolean left = side(a[whereAt]);
-        if (left == null) {
-            return ErrorReply.SYNTAX;
-        }
-        long count = -1;
-        for (int j = whereAt + 1; j < a.length; j++) {
-            if (count == -1 && Args.is(a[j], "count") && j < a.length - 1) {
-                j++;
-                long c = Args.parseLong(a[j]);
-                if (c == Args.INVALID || c < 1) {
-                    return COUNT_POSITIVE;
-                }
-                count = c;
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
-        long n = count == -1 ? 1 : count;
+        MultiPopArgs m = MultiPopArgs.parse(a, numkeysAt, "left", "right");
+        boolean left = !m.second();
+        long n = m.count();
+        int whereAt = m.endKey();
         long timeout = 0;
         if (timeoutMillisOrMinusOne != -1) {
             timeout = timeout(a[1]);

@@ -95,43 +95,18 @@ final class ZPopCommands {
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty set. */
     private Reply zmpop(Session s, byte[][] a) {
-        long numkeys = Args.parseLong(a[1]);
-        if (numkeys < 1) {
-            return ErrorReply.err("numkeys should be greater than 0");
-        }
-        if (numkeys >= a.length - 2) {
-            return ErrorReply.SYNTAX;
-        }
-        int where = 2 + (int) numkeys;
-        boolean max;
-        if (Args.is(a[where], "min")) {
-            max = false;
-        } else if (Args.is(a[where], "max")) {
-            max = true;
-        } else {
-            return ErrorReply.SYNTAX;
-        }
-        long count = -1;
-        for (int j = where + 1; j < a.length; j++) {
-            if (count == -1 && Args.is(a[j], "count") && j + 1 < a.length) {
-                j++;
-                count = Args.parseLong(a[j]);
-                if (count < 1) {
-                    return ErrorReply.err("count should be greater than 0");
-                }
-            } else {
-                return ErrorReply.SYNTAX;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
-        for (int i = 2; i < where; i++) {
-            List<ZSetStore.Item> popped = pop(ctx, s.db(), a[i], max, count);
+        Reply r = popFirst(ctx, s.db(), a, MultiPopArgs.parse(a, 1, "min", "max"));
+        return r != null ? r : NullReply.ARRAY;
+    }
+
+    /** ZMPOP's pop from the first non-empty set of {@code m}'s keys: [key, [[member, score]...]], or null. */
+    static Reply popFirst(CommandContext ctx, int db, byte[][] a, MultiPopArgs m) {
+        for (int i = m.firstKey(); i < m.endKey(); i++) {
+            List<ZSetStore.Item> popped = pop(ctx, db, a[i], m.second(), m.count());
             if (popped != null) {
                 return ArrayReply.of(new BulkReply(a[i]), ZReplies.items(popped, true, 3));
             }
         }
-        return NullReply.ARRAY;
+        return null;
     }
 }

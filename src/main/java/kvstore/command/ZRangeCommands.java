@@ -159,21 +159,12 @@ final class ZRangeCommands {
     /** Ranks [start, end] after Redis's sanitising (negative counts from the end); reversed for REV. */
     static List<ZSetStore.Item> byRank(ZSetStore z, long start, long end, boolean reverse) {
         long len = z.size();
-        if (start < 0) {
-            start = len + start;
-        }
-        if (end < 0) {
-            end = len + end;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > end || start >= len) {
+        IndexRange r = IndexRange.of(start, end, len);
+        if (r == null) {
             return List.of();
         }
-        if (end >= len) {
-            end = len - 1;
-        }
+        start = r.start();
+        end = r.end();
         if (!reverse) {
             return z.byRank(start, end);
         }
