@@ -6,8 +6,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
@@ -27,19 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hashes driven by Jedis (RESP2 and RESP3) and Lettuce (RESP3 after its HELLO 3) against kvstore. */
-class HashesClientIT {
-    private static KvstoreServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = KvstoreServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class HashesClientIT extends OneServerIT {
     private static void exercise(Jedis j, String p) {
         assertEquals(2, j.hset(p + "h", Map.of("a", "1", "b", "2")));
         assertEquals(0, j.hset(p + "h", "a", "10"));

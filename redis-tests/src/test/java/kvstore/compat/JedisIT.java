@@ -1,7 +1,5 @@
 package kvstore.compat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
@@ -10,19 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Jedis 5, a real client, against a real kvstore server over loopback. */
-class JedisIT {
-    private static KvstoreServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = KvstoreServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class JedisIT extends OneServerIT {
     @Test
     void setGetDel() {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {

@@ -6,8 +6,6 @@ import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -30,19 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * blocked, right after the pushing command; timeouts; disconnects while blocked; and the list
  * commands through Jedis and Lettuce.
  */
-class ListsClientIT {
-    private static KvstoreServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = KvstoreServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class ListsClientIT extends OneServerIT {
     @BeforeEach
     void flush() throws IOException {
         try (RespConnection c = conn()) {

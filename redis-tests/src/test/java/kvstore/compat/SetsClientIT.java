@@ -5,8 +5,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
@@ -22,19 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sets driven by Jedis (RESP2) and Lettuce (RESP3 after its HELLO 3) against kvstore. */
-class SetsClientIT {
-    private static KvstoreServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = KvstoreServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class SetsClientIT extends OneServerIT {
     @Test
     void jedisSets() {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {

@@ -5,8 +5,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -28,19 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Sorted sets through real clients: Jedis over RESP2 and RESP3, Lettuce with its defaults (RESP3). */
-class ZSetsClientIT {
-    private static KvstoreServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = KvstoreServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class ZSetsClientIT extends OneServerIT {
     @Test
     void jedisResp2() {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
