@@ -197,11 +197,8 @@ final class ListCommands {
         } catch (NumberFormatException e) {
             return ErrorReply.NOT_INTEGER;
         }
-        long i = index < 0 ? l.length() + index : index;
-        if (i < 0 || i >= l.length()) {
-            return NullReply.BULK;
-        }
-        return new BulkReply(l.get(i));
+        long i = l.resolve(index);
+        return i < 0 ? NullReply.BULK : new BulkReply(l.get(i));
     }
 
     private Reply lpos(Session s, byte[][] a) {
@@ -291,8 +288,8 @@ final class ListCommands {
         } catch (NumberFormatException e) {
             return ErrorReply.NOT_INTEGER;
         }
-        long i = index < 0 ? l.length() + index : index;
-        if (i < 0 || i >= l.length()) {
+        long i = l.resolve(index);
+        if (i < 0) {
             return INDEX_RANGE;
         }
         l.set(i, a[3]);

@@ -74,6 +74,12 @@ final class ListKey {
         return count;
     }
 
+    /** The 0-based index a Redis index argument names (negative: from the end), or -1 if out of range. */
+    long resolve(long index) {
+        long i = index < 0 ? count + index : index;
+        return i < 0 || i >= count ? -1 : i;
+    }
+
     /** Element {@code i} (0 <= i < length). */
     byte[] get(long i) {
         return ck.get(position(head + i));
