@@ -90,13 +90,50 @@ public final class LocalReplica {
      * before serving, when the engine kept data from an earlier run. Reads every key entry once.
      */
     public void recount() {
-        try (kvstore.storage.EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
-            while (c.next()) {
-                byte[] sk = c.key();
-                if (StorageKey.isKeyEntry(sk) && StorageKey.db(sk) < counters.length) {
-                    account(sk, null, c.value().winner());
+        keyEntries(StorageKey.slotStart(0), null, (sk, set) -> {
+            if (StorageKey.db(sk) < counters.length) {
+                account(sk, null, set.winner());
+            }
+            return true;
+        });
+    }
+
+    /** Receives key entries from {@link #keyEntries}; returns false to stop the walk. */
+    @FunctionalInterface
+    private interface KeyEntryVisitor {
+        boolean visit(byte[] sk, SiblingSet set);
+    }
+
+    /**
+     * Walks the key entries (not the elements) with {@code from <= key < to} in storage order. A
+     * collection's elements follow its key entry; they are stepped over by reopening the walk after
+     * them, so a keyspace walk costs one seek per collection instead of a read per element.
+     */
+    private void keyEntries(byte[] from, byte[] to, KeyEntryVisitor visitor) {
+        byte[] lo = from;
+        while (lo != null) {
+            byte[] resume = null;
+            try (EngineCursor c = engine.range(lo, to)) {
+                while (c.next()) {
+                    byte[] sk = c.key();
+                    if (!StorageKey.isKeyEntry(sk)) {
+                        continue;
+                    }
+                    SiblingSet set = c.value();
+                    if (!visitor.visit(sk, set)) {
+                        return;
+                    }
+                    Version w = set.winner();
+                    if (!w.isTombstone() && w.type() != STRING) {
+                        resume = prefixEnd(sk);
+                        break;
+                    }
                 }
             }
+            if (resume == null || (to != null && java.util.Arrays.compareUnsigned(resume, to) >= 0)) {
+                return;
+            }
+            lo = resume;
         }
     }
 
@@ -454,14 +491,12 @@ public final class LocalReplica {
         int slot = from;
         long now = System.currentTimeMillis();
         while (slot < to && keys.size() < count) {
-            try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
-                while (c.next()) {
-                    byte[] sk = c.key();
-                    if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
-                        keys.add(StorageKey.userKey(sk));
-                    }
+            keyEntries(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1), (sk, set) -> {
+                if (StorageKey.db(sk) == db && isLive(set, now)) {
+                    keys.add(StorageKey.userKey(sk));
                 }
-            }
+                return true;
+            });
             slot++;
         }
         return slot;
@@ -469,27 +504,23 @@ public final class LocalReplica {
 
     public void forEachKey(int db, Consumer<byte[]> action) {
         long now = System.currentTimeMillis();
-        try (EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
-            while (c.next()) {
-                byte[] sk = c.key();
-                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
-                    action.accept(StorageKey.userKey(sk));
-                }
+        keyEntries(StorageKey.slotStart(0), null, (sk, set) -> {
+            if (StorageKey.db(sk) == db && isLive(set, now)) {
+                action.accept(StorageKey.userKey(sk));
             }
-        }
+            return true;
+        });
     }
 
     /** Every stored key of {@code db}, live or not. */
     public List<byte[]> storedKeys(int db) {
         List<byte[]> out = new ArrayList<>();
-        try (EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
-            while (c.next()) {
-                byte[] sk = c.key();
-                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk)) {
-                    out.add(StorageKey.userKey(sk));
-                }
+        keyEntries(StorageKey.slotStart(0), null, (sk, set) -> {
+            if (StorageKey.db(sk) == db) {
+                out.add(StorageKey.userKey(sk));
             }
-        }
+            return true;
+        });
         return out;
     }
 
@@ -504,15 +535,15 @@ public final class LocalReplica {
 
     private byte[] firstLiveKey(int db, byte[] from, byte[] to) {
         long now = System.currentTimeMillis();
-        try (EngineCursor c = engine.range(from, to)) {
-            while (c.next()) {
-                byte[] sk = c.key();
-                if (StorageKey.db(sk) == db && StorageKey.isKeyEntry(sk) && isLive(c.value(), now)) {
-                    return StorageKey.userKey(sk);
-                }
+        byte[][] found = new byte[1][];
+        keyEntries(from, to, (sk, set) -> {
+            if (StorageKey.db(sk) == db && isLive(set, now)) {
+                found[0] = StorageKey.userKey(sk);
+                return false;
             }
-        }
-        return null;
+            return true;
+        });
+        return found[0];
     }
 
     public void sync() {

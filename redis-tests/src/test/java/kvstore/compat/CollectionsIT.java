@@ -108,6 +108,28 @@ class CollectionsIT {
     }
 
     @Test
+    void keyspaceWalksSeeCollectionsAsOneKeyEach() throws Exception {
+        try (KvstoreServer server = KvstoreServer.start(); RespConnection c = new RespConnection(server.port())) {
+            fill(c, "{t}h", FIELDS);
+            c.call("SADD", "{t}s", "x", "y");
+            c.call("SET", "{t}a", "1");
+            c.call("SET", "{t}z", "2");
+            Set<String> want = Set.of("{t}h", "{t}s", "{t}a", "{t}z");
+            Set<String> seen = new HashSet<>();
+            String cursor = "0";
+            do {
+                RespValue page = c.call("SCAN", cursor, "COUNT", "2");
+                cursor = page.children().get(0).text();
+                page.children().get(1).children().forEach(k -> seen.add(k.text()));
+            } while (!cursor.equals("0"));
+            assertEquals(want, seen);
+            assertEquals(4, c.call("KEYS", "*").children().size());
+            assertTrue(want.contains(c.call("RANDOMKEY").text()));
+            assertEquals("4", c.call("DBSIZE").text());
+        }
+    }
+
+    @Test
     void randomFieldsOfABigHashAreSpreadAndReal() throws Exception {
         try (KvstoreServer server = KvstoreServer.start(); RespConnection c = new RespConnection(server.port())) {
             fill(c, "rnd", FIELDS);
