@@ -5,7 +5,6 @@ import kvstore.config.Config;
 import kvstore.config.ConfigLoader;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,9 +63,7 @@ final class LocalRing implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return RedisServerProcess.freePort();
     }
 
     KvNode node(String name) {

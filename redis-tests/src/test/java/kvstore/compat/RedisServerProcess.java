@@ -57,10 +57,24 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IOException("redis-server did not answer PING within 10 s", last);
     }
 
+    /**
+     * A port nothing listens on, below Linux's ephemeral range (32768 and up) and such that port +
+     * 10000 (a node's default peer port) is too: a port handed out by the OS for listening (port 0)
+     * is an ephemeral one, which the source port of any outgoing connection, say a node dialling its
+     * peers, may take before the test binds it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 10000 + rnd.nextInt(12000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
         }
+        throw new IOException("no free port below the ephemeral range");
     }
 
     public int port() {
