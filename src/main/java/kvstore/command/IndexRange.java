@@ -6,6 +6,15 @@ package kvstore.command;
  */
 record IndexRange(long start, long end) {
 
+    /** The start and end arguments as numbers; a non-integer is answered as Redis does. */
+    static long[] parse(byte[] start, byte[] end) {
+        try {
+            return new long[] {Args.longValue(start), Args.longValue(end)};
+        } catch (NumberFormatException e) {
+            throw new kvstore.keyspace.ReplyException(kvstore.resp.ErrorReply.NOT_INTEGER.text());
+        }
+    }
+
     /** The range {@code start..end} selects in a sequence of {@code length}, or null if it selects nothing. */
     static IndexRange of(long start, long end, long length) {
         if (start < 0) {

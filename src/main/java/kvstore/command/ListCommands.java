@@ -159,19 +159,12 @@ final class ListCommands {
     }
 
     private Reply lrange(Session s, byte[][] a) {
-        long start;
-        long end;
-        try {
-            start = Args.longValue(a[2]);
-            end = Args.longValue(a[3]);
-        } catch (NumberFormatException e) {
-            return ErrorReply.NOT_INTEGER;
-        }
+        long[] se = IndexRange.parse(a[2], a[3]);
         ListKey l = ListKey.read(ctx, s.db(), a[1]);
         if (l == null) {
             return ArrayReply.EMPTY;
         }
-        IndexRange r = IndexRange.of(start, end, l.length());
+        IndexRange r = IndexRange.of(se[0], se[1], l.length());
         if (r == null) {
             return ArrayReply.EMPTY;
         }
@@ -345,20 +338,13 @@ final class ListCommands {
     }
 
     private Reply ltrim(Session s, byte[][] a) {
-        long start;
-        long end;
-        try {
-            start = Args.longValue(a[2]);
-            end = Args.longValue(a[3]);
-        } catch (NumberFormatException e) {
-            return ErrorReply.NOT_INTEGER;
-        }
+        long[] se = IndexRange.parse(a[2], a[3]);
         ListKey l = ListKey.existing(ctx, s.db(), a[1]);
         if (l == null) {
             return SimpleReply.OK;
         }
         long len = l.length();
-        IndexRange r = IndexRange.of(start, end, len);
+        IndexRange r = IndexRange.of(se[0], se[1], len);
         long ltrim = r == null ? len : r.start();
         long rtrim = r == null ? 0 : len - r.end() - 1;
         l.trimLeft(ltrim);
