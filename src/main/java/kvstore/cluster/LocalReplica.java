@@ -243,7 +243,7 @@ public final class LocalReplica {
         return null;
     }
 
-    private static byte[] elementKey(byte[] sk, byte[] element) {
+    static byte[] elementKey(byte[] sk, byte[] element) {
         byte[] ek = java.util.Arrays.copyOf(sk, sk.length + element.length);
         System.arraycopy(element, 0, ek, sk.length, element.length);
         return ek;
@@ -311,6 +311,23 @@ public final class LocalReplica {
                 }
             }
         }
+    }
+
+    /**
+     * Up to {@code limit} stored entries {@code lo <= key < hi} with their whole sibling sets
+     * (tombstones included), for a ring's range reads; returns true if the limit cut the walk short.
+     */
+    public boolean rangeSets(byte[] lo, byte[] hi, int limit, List<byte[]> keys, List<SiblingSet> sets) {
+        try (EngineCursor c = engine.range(lo, hi)) {
+            while (c.next()) {
+                if (keys.size() == limit) {
+                    return true;
+                }
+                keys.add(c.key());
+                sets.add(c.value());
+            }
+        }
+        return false;
     }
 
     /** Merges a set from another replica into the stored one; returns the result. */
@@ -471,9 +488,9 @@ public final class LocalReplica {
         return Math.max(0, c.expireAtSum.get() / n - System.currentTimeMillis());
     }
 
-    /** True if a plain read sees a value: the winner is neither a tombstone nor expired. */
+    /** True if a plain read sees a value: its winner is neither a tombstone nor expired. */
     public static boolean isLive(SiblingSet set, long now) {
-        Version v = set.winner();
+        Version v = RingElements.readWinner(set, now);
         return !v.isTombstone() && !v.isExpiredAt(now);
     }
 

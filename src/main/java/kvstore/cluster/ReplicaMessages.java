@@ -23,6 +23,10 @@ import java.nio.ByteBuffer;
  *            response: i32 next slot, i32 n, n times (i32 length, user key)
  * SIZE       request:  i32 db
  *            response: i64 keys this node holds in db (its DBSIZE counter)
+ * RANGE      request:  i32 length, first storage key (inclusive), i32 length, end key (exclusive),
+ *                      i32 limit
+ *            response: u8 1 if the limit cut the range short, i32 n, n times (i32 length, storage
+ *                      key, i32 length, sibling set); tombstones included ({@link RangeRead})
  * </pre>
  */
 final class ReplicaMessages {
@@ -31,6 +35,7 @@ final class ReplicaMessages {
     static final int COORDINATE = 42;
     static final int SCAN = 43;
     static final int SIZE = 44;
+    static final int RANGE = 45;
 
     private ReplicaMessages() {
     }

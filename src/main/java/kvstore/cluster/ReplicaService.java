@@ -54,6 +54,8 @@ final class ReplicaService {
             }
             return out.array();
         }));
+        transport.register(ReplicaMessages.RANGE, RequestHandler.blocking((peer, payload) ->
+                RangeRead.serve(replica, payload)));
         transport.register(ReplicaMessages.SIZE, RequestHandler.nonBlocking((peer, payload) ->
                 CompletableFuture.completedFuture(ByteBuffer.allocate(8)
                         .putLong(replica.size(ByteBuffer.wrap(payload).getInt())).array())));

@@ -75,6 +75,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final AtomicLong forwardedWrites = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
+    private final RingElements elements = new RingElements(this);
 
     public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
                            Duration timeout, int defaultR, int defaultW, ExecutorService background) {
@@ -101,6 +102,8 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** The connection's quorums and the sets read or written by the current command, per key. */
     private static final class Scope {
+        /** Storage keys a scope remembers at most; later ones are read again if written. */
+        static final int REMEMBERED = 4096;
         boolean open;
         int r;
         int w;
@@ -115,7 +118,8 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
 
         void remember(byte[] sk, SiblingSet set) {
-            if (open) {
+            // bounded: a walk of a big collection does not keep every element it read
+            if (open && (seen.size() < REMEMBERED || seen.containsKey(ByteBuffer.wrap(sk)))) {
                 seen.put(ByteBuffer.wrap(sk), new SiblingSet[] {set});
             }
         }
@@ -332,11 +336,14 @@ public final class RingCoordinator implements Keyspace, Topology {
         if (set == null) {
             return null;
         }
-        Version v = set.winner();
-        if (v.isTombstone() || v.isExpiredAt(System.currentTimeMillis())) {
+        long now = System.currentTimeMillis();
+        Version v = RingElements.readWinner(set, now);
+        if (v.isTombstone() || v.isExpiredAt(now)) {
             return null;
         }
-        return new Entry(ValueType.byId(v.type()), v.value(), v.expireAt(), v.timestamp());
+        ValueType type = ValueType.byId(v.type());
+        byte[] value = type == ValueType.STRING ? v.value() : RingElements.metadataOf(set, v);
+        return new Entry(type, value, v.expireAt(), v.timestamp());
     }
 
     @Override
@@ -359,17 +366,85 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public void put(int db, byte[] key, Entry entry) {
-        write(db, key, contextSeen(db, key), entry.expireAt(), entry.type().id(), entry.value());
+        byte[] sk = LocalReplica.storageKey(db, key);
+        byte type = entry.type().id();
+        // a plain SET does not read the key first; what it replaces is only known if the command read it
+        SiblingSet[] seen = scopes.get().open ? scopes.get().find(sk) : null;
+        if (seen != null && entry.type() == ValueType.STRING) {
+            elements.beforeStringWrite(sk, seen[0], System.currentTimeMillis());
+        }
+        write(sk, contextSeen(sk), entry.expireAt(), type, entry.value());
     }
 
     @Override
     public boolean delete(int db, byte[] key) {
         SiblingSet set = readSet(db, key);
-        if (set == null || !LocalReplica.isLive(set, System.currentTimeMillis())) {
+        if (set == null) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (RingElements.holdsCollection(set)) {
+            elements.removeAll(LocalReplica.storageKey(db, key), Long.MAX_VALUE);
+        }
+        Version v = RingElements.readWinner(set, now);
+        if (v.isTombstone() || v.isExpiredAt(now)) {
             return false;
         }
         write(db, key, set.clock(), Version.NO_EXPIRY, ValueType.STRING.id(), null);
         return true;
+    }
+
+    // ---- elements of collections ({@link RingElements})
+
+    @Override
+    public byte[] element(int db, byte[] key, byte[] element) {
+        return elements.get(db, key, element);
+    }
+
+    @Override
+    public void putElement(int db, byte[] key, byte[] element, byte[] value) {
+        elements.put(db, key, element, value);
+    }
+
+    @Override
+    public boolean removeElement(int db, byte[] key, byte[] element) {
+        return elements.remove(db, key, element);
+    }
+
+    @Override
+    public void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor) {
+        elements.walk(db, key, from, to, visitor);
+    }
+
+    @Override
+    public boolean replicated() {
+        return true;
+    }
+
+    @Override
+    public void clearLeftovers(int db, byte[] key) {
+        byte[] sk = LocalReplica.storageKey(db, key);
+        SiblingSet old = readSet(sk);
+        if (old != null) {
+            elements.clearLeftovers(sk, old, System.currentTimeMillis());
+        }
+    }
+
+    @Override
+    public void elementValues(int db, byte[] key, ElementValuesVisitor visitor) {
+        elements.walkValues(db, key, visitor);
+    }
+
+    /** A quorum range read within {@code slot}, at the command's R. */
+    RangeRead rangeRead(int slot) {
+        List<RingMember> prefs = ring.preferenceList(slot);
+        return new RangeRead(prefs, self, readQuorum(prefs.size()), replica, transport, timeout, background,
+                readRepairs::incrementAndGet);
+    }
+
+    /** Remembers a set the command read through a range, so a later write of it supersedes it. */
+    void remember(byte[] sk, SiblingSet set) {
+        scopes.get().remember(sk, set);
     }
 
     @Override

@@ -110,6 +110,15 @@ public final class BlockingKeys {
         return w;
     }
 
+    /** Marks a waiter's keys ready, so that {@link #serveReady} tries it again (a ring's periodic retry). */
+    public void retry(Waiter w) {
+        synchronized (this) {
+            for (KeyRef k : w.keys) {
+                markReady(k);
+            }
+        }
+    }
+
     /** Removes a waiter that its caller has {@link Waiter#claim claimed} (timeout, disconnect). */
     public void unblock(Waiter w) {
         synchronized (this) {

@@ -22,6 +22,8 @@ final class CollectionKey implements ElementRange {
     private final long expireAt;
     private final CollectionMeta loaded;
     private CollectionMeta meta;
+    /** An element changed: the key entry is written back even if the metadata did not change. */
+    private boolean dirty;
 
     private CollectionKey(Keyspace ks, int db, byte[] key, ValueType type, Entry entry) {
         this.ks = ks;
@@ -39,7 +41,7 @@ final class CollectionKey implements ElementRange {
      * keyspace hit or miss); throws {@link WrongTypeException} if the key holds another type.
      */
     static CollectionKey read(CommandContext ctx, int db, byte[] key, ValueType type) {
-        Entry e = ctx.keyspace().get(db, key);
+        Entry e = lookup(ctx.keyspace(), db, key);
         if (e == null) {
             ctx.stats().miss();
             return null;
@@ -54,21 +56,53 @@ final class CollectionKey implements ElementRange {
      * creates if elements are added; throws {@link WrongTypeException} if the key holds another type.
      */
     static CollectionKey write(CommandContext ctx, int db, byte[] key, ValueType type) {
-        Entry e = ctx.keyspace().get(db, key);
+        Entry e = lookup(ctx.keyspace(), db, key);
         if (e != null) {
             checkType(e, type);
+        } else {
+            ctx.keyspace().clearLeftovers(db, key);
         }
         return new CollectionKey(ctx.keyspace(), db, key, type, e);
     }
 
     /** Like {@link #write} but null if the key does not exist (commands that only remove). */
     static CollectionKey existing(CommandContext ctx, int db, byte[] key, ValueType type) {
-        Entry e = ctx.keyspace().get(db, key);
+        Entry e = lookup(ctx.keyspace(), db, key);
         if (e == null) {
             return null;
         }
         checkType(e, type);
         return new CollectionKey(ctx.keyspace(), db, key, type, e);
+    }
+
+    /**
+     * The key's entry; a collection a ring read as changed concurrently on several replicas
+     * ({@link CollectionMeta#FLAG_CONFLICT}) is first recounted from its elements and written back,
+     * and is absent if no element is left.
+     */
+    private static Entry lookup(Keyspace ks, int db, byte[] key) {
+        Entry e = ks.get(db, key);
+        if (e == null || e.type() == ValueType.STRING) {
+            return e;
+        }
+        CollectionMeta m = CollectionMeta.decode(e.value());
+        if (!m.has(CollectionMeta.FLAG_CONFLICT)) {
+            return e;
+        }
+        CollectionKey ck = new CollectionKey(ks, db, key, e.type(), e);
+        ck.meta = m.withFlags(m.flags() & ~CollectionMeta.FLAG_CONFLICT);
+        switch (e.type()) {
+            case LIST -> ListKey.normalize(ck);
+            case ZSET -> ZSetStore.repair(ck);
+            default -> {
+                long[] n = {0};
+                ck.forEach(null, null, (element, value) -> ++n[0] > 0);
+                ck.meta = ck.meta.withCount(n[0]);
+            }
+        }
+        ck.dirty = true;
+        ck.save();
+        return ck.meta.count() <= 0 ? null : new Entry(e.type(), ck.meta.encode(), e.expireAt(), e.writtenAt());
     }
 
     private static void checkType(Entry e, ValueType type) {
@@ -110,17 +144,26 @@ final class CollectionKey implements ElementRange {
         }
     }
 
+    /** See {@link Keyspace#replicated}. */
+    boolean replicated() {
+        return ks.replicated();
+    }
+
     byte[] get(byte[] element) {
         return ks.element(db, key, element);
     }
 
-    /** Stores an element; true if it is new (the count grows). Writes nothing if the value is unchanged. */
+    /**
+     * Stores an element; true if it is new (the count grows). Writes nothing if the value is unchanged,
+     * except on a ring ({@link Keyspace#replicated}).
+     */
     boolean put(byte[] element, byte[] value) {
         byte[] old = ks.element(db, key, element);
-        if (old != null && Arrays.equals(old, value)) {
+        if (old != null && Arrays.equals(old, value) && !ks.replicated()) {
             return false;
         }
         ks.putElement(db, key, element, value);
+        dirty = true;
         if (old == null) {
             meta = meta.withCount(meta.count() + 1);
             return true;
@@ -131,17 +174,20 @@ final class CollectionKey implements ElementRange {
     /** Stores an element known to be new (its position was never used). */
     void add(byte[] element, byte[] value) {
         ks.putElement(db, key, element, value);
+        dirty = true;
         meta = meta.withCount(meta.count() + 1);
     }
 
     /** Replaces an element known to exist. */
     void replace(byte[] element, byte[] value) {
         ks.putElement(db, key, element, value);
+        dirty = true;
     }
 
     /** Removes an element; true if it was there (the count shrinks). */
     boolean remove(byte[] element) {
         if (ks.removeElement(db, key, element)) {
+            dirty = true;
             meta = meta.withCount(meta.count() - 1);
             return true;
         }
@@ -152,6 +198,11 @@ final class CollectionKey implements ElementRange {
     @Override
     public void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
         ks.elements(db, key, from, to, visitor);
+    }
+
+    /** Every element with every value a ring kept for it ({@link Keyspace#elementValues}). */
+    void forEachValues(Keyspace.ElementValuesVisitor visitor) {
+        ks.elementValues(db, key, visitor);
     }
 
     /**
@@ -190,7 +241,9 @@ final class CollectionKey implements ElementRange {
 
     /**
      * Writes the key entry back if anything changed: deletes the key if no element is left, creates it
-     * (no expiry) if it is new, otherwise keeps its expiry.
+     * (no expiry) if it is new, otherwise keeps its expiry. A change of elements alone writes it too,
+     * so that on a ring concurrent changes always meet as concurrent key entries (see
+     * {@link CollectionMeta#FLAG_CONFLICT}).
      */
     void save() {
         if (meta.count() <= 0) {
@@ -199,7 +252,7 @@ final class CollectionKey implements ElementRange {
             }
             return;
         }
-        if (!existed || !meta.equals(loaded)) {
+        if (!existed || dirty || !meta.equals(loaded)) {
             ks.put(db, key, new Entry(type, meta.encode(), expireAt, 0));
         }
     }
@@ -214,6 +267,7 @@ final class CollectionKey implements ElementRange {
             return;
         }
         ks.delete(dstDb, dst);
+        ks.clearLeftovers(dstDb, dst);
         ks.put(dstDb, dst, value);
         ks.elements(srcDb, src, null, null, (element, v) -> {
             ks.putElement(dstDb, dst, element, v);

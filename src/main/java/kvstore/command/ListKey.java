@@ -261,6 +261,48 @@ final class ListKey {
         }
     }
 
+    static long positionOf(byte[] element) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (element[i] & 0xff);
+        }
+        return v ^ Long.MIN_VALUE;
+    }
+
+    /**
+     * Puts a list that replicas changed concurrently back into this class's layout (consecutive
+     * positions, one value each), in an order every replica agrees on: positions in order, and the
+     * values pushed at one position concurrently oldest first. Pushes on both sides of a partition
+     * therefore all survive; pops left gaps that close up. Rewrites the elements only if they are not
+     * already consecutive; holds the whole list in memory while it does.
+     */
+    static void normalize(CollectionKey ck) {
+        List<Long> positions = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        boolean[] consecutive = {true};
+        ck.forEachValues((element, vals) -> {
+            long pos = positionOf(element);
+            if (vals.size() > 1 || (!positions.isEmpty() && pos != positions.get(positions.size() - 1) + 1)) {
+                consecutive[0] = false;
+            }
+            positions.add(pos);
+            values.addAll(vals);
+            return true;
+        });
+        long head = positions.isEmpty() ? 0 : positions.get(0);
+        if (!consecutive[0]) {
+            for (int i = 0; i < values.size(); i++) {
+                ck.replace(position(head + i), values.get(i));
+            }
+            for (long pos : positions) {
+                if (pos >= head + values.size()) {
+                    ck.remove(position(pos));
+                }
+            }
+        }
+        ck.meta(new CollectionMeta(values.size(), ck.meta().flags(), head));
+    }
+
     /** Writes the key entry back (deleting the key if the list is now empty). */
     void save() {
         CollectionMeta m = ck.meta();

@@ -1,5 +1,6 @@
 package kvstore.command;
 
+import kvstore.keyspace.CollectionMeta;
 import kvstore.keyspace.ValueType;
 
 import java.util.ArrayList;
@@ -77,6 +78,29 @@ final class ZSetStore {
         return size > maxEntries || memberLength > maxValue;
     }
 
+    /**
+     * Recounts a sorted set that replicas changed concurrently and drops the index entries that no
+     * longer match their member's score (a member given two scores concurrently is indexed under both
+     * until this runs; its score is the one reads see, the latest). The floor is forgotten.
+     */
+    static void repair(CollectionKey ck) {
+        long[] members = {0};
+        ck.forEach(new byte[] {MEMBER}, new byte[] {INDEX}, (e, v) -> ++members[0] > 0);
+        List<byte[]> stale = new ArrayList<>();
+        ck.forEach(new byte[] {INDEX}, INDEX_END, (e, v) -> {
+            byte[] member = Arrays.copyOfRange(e, 9, e.length);
+            byte[] score = ck.get(memberKey(member));
+            if (score == null || !Arrays.equals(indexKey(ZScore.decodeRaw(score), member), e)) {
+                stale.add(e);
+            }
+            return true;
+        });
+        for (byte[] e : stale) {
+            ck.remove(e);
+        }
+        ck.meta(new CollectionMeta(members[0], ck.meta().flags(), 0));
+    }
+
     /** A member and its score, as walks and range results carry them. */
     record Item(byte[] member, double score) {
     }
@@ -145,6 +169,10 @@ final class ZSetStore {
     void set(byte[] member, double score, Double old) {
         if (old != null) {
             if (old.doubleValue() == score && isNegZero(old) == isNegZero(score)) {
+                if (ck.replicated()) { // a re-add wins over a concurrent ZREM on another replica
+                    ck.replace(memberKey(member), ZScore.encodeRaw(score));
+                    ck.replace(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
+                }
                 return;
             }
             ck.remove(indexKey(old, member));

@@ -10,7 +10,7 @@ package kvstore.keyspace;
  *   0       1     format id, 0x01 (a new layout gets a new id)
  *   1       8     element count, big-endian
  *   9       1     flags: bit 0 = the type has left its compact encoding (Redis never converts back);
- *                 other bits are the type's own
+ *                 bit 7 = {@link #FLAG_CONFLICT}, never stored; other bits are the type's own
  *   10      8     head: lists, the position of the first element; 0 for other types
  * </pre>
  */
@@ -19,6 +19,13 @@ public record CollectionMeta(long count, int flags, long head) {
     public static final int SIZE = 18;
     /** The collection has left its compact encoding (listpack, intset). */
     public static final int FLAG_BIG = 1;
+
+    /**
+     * Set on the metadata a ring read returns when replicas changed the collection concurrently: the
+     * key entry has several live siblings (or a live one next to a delete), so its count and head are
+     * only one side's. The command layer recounts from the elements and writes the result back.
+     */
+    public static final int FLAG_CONFLICT = 0x80;
 
     public static final CollectionMeta EMPTY = new CollectionMeta(0, 0, 0);
 

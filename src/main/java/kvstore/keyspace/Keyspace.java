@@ -110,30 +110,46 @@ public interface Keyspace {
     // deleting the key, or replacing it with a value of another type, removes its elements.
 
     /** The value of {@code element} of the collection at {@code key}, or null. */
-    default byte[] element(int db, byte[] key, byte[] element) {
-        throw noCollections();
-    }
+    byte[] element(int db, byte[] key, byte[] element);
 
     /** Stores {@code value} as {@code element} of the collection at {@code key}. */
-    default void putElement(int db, byte[] key, byte[] element, byte[] value) {
-        throw noCollections();
-    }
+    void putElement(int db, byte[] key, byte[] element, byte[] value);
 
     /** Removes {@code element} of the collection at {@code key}; true if it was there. */
-    default boolean removeElement(int db, byte[] key, byte[] element) {
-        throw noCollections();
-    }
+    boolean removeElement(int db, byte[] key, byte[] element);
 
     /**
      * Calls {@code visitor} with the elements {@code from <= element < to} of the collection at
      * {@code key}, in element order, until it returns false; null bounds are open.
      */
-    default void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor) {
-        throw noCollections();
+    void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor);
+
+    /**
+     * True on a ring: re-adding an element that is already there (SADD of a member, HSET of the same
+     * value) must still write a new version, so that it wins over a remove made concurrently on
+     * another replica (add-wins); one node skips such writes.
+     */
+    default boolean replicated() {
+        return false;
     }
 
-    private static ReplyException noCollections() {
-        return new ReplyException("ERR hashes, sets, sorted sets and lists are not available in a ring yet");
+    /**
+     * Called before elements are added under a key that holds no collection: removes any elements an
+     * ended collection left there. One node removes a collection's elements when it ends and has
+     * nothing to do; a ring may not have seen the end (an expiry, a plain SET over it).
+     */
+    default void clearLeftovers(int db, byte[] key) {
+    }
+
+    /**
+     * Like {@link #elements} over the whole collection, but with every live value of each element: on
+     * a ring, writes of one element made concurrently on different replicas are all kept, and this
+     * returns them oldest first (by timestamp, then actor), the same order on every node. One node has
+     * one value per element. A later write or removal of a walked element in the same command
+     * supersedes every value returned for it.
+     */
+    default void elementValues(int db, byte[] key, ElementValuesVisitor visitor) {
+        elements(db, key, null, null, (element, value) -> visitor.visit(element, List.of(value)));
     }
 
     /** Receives elements from {@link #elements}. */
@@ -141,6 +157,13 @@ public interface Keyspace {
     interface ElementVisitor {
         /** Returns false to stop the walk. The arrays belong to the callee. */
         boolean visit(byte[] element, byte[] value);
+    }
+
+    /** Receives elements from {@link #elementValues}. */
+    @FunctionalInterface
+    interface ElementValuesVisitor {
+        /** Returns false to stop the walk. */
+        boolean visit(byte[] element, List<byte[]> values);
     }
 
     /** The keys returned by one scan step and the cursor to continue from. */

@@ -43,6 +43,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private BlockingKeys.Waiter waiter;
     private final ArrayDeque<Object> parked = new ArrayDeque<>();
     private ScheduledFuture<?> timeoutTask;
+    /** Executor mode: the periodic retry of the blocked command. */
+    private ScheduledFuture<?> retryTask;
+    private static final long RETRY_MS = 20;
     /** Longer timeouts (over 30 years) are treated as forever: the event loop's timer cannot hold them. */
     private static final long MAX_TIMEOUT_MS = 1L << 40;
     /** Requests waiting for the worker (executor mode); guarded by itself. */
@@ -124,6 +127,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         blocking.serveReady(dispatcher); // a push between our check and the registration is not lost
     }
 
+    /**
+     * Worker (executor mode): registers a blocked command. Writes through this node wake it at once;
+     * writes coordinated by other nodes do not pass through here, so it also tries again every
+     * {@link #RETRY_MS} ms until it is served or times out.
+     */
+    private void blockOnWorker(ChannelHandlerContext ctx, byte[][] argv, Blocked b) {
+        byte[][] mon = client.monitorArgv;
+        client.monitorArgv = null;
+        BlockingKeys.Waiter w = blocking.block(client, argv, b, reply -> ctx.executor().execute(() -> resume(ctx, reply)));
+        ctx.executor().execute(() -> {
+            afterCommand(ctx, mon);
+            waiter = w;
+            long ms = b.timeoutMillis();
+            if (ms > 0 && ms < MAX_TIMEOUT_MS) {
+                timeoutTask = ctx.executor().schedule(() -> expire(ctx, w), ms, TimeUnit.MILLISECONDS);
+            }
+            retryTask = ctx.executor().scheduleAtFixedRate(() -> executor.execute(() -> {
+                blocking.retry(w);
+                blocking.serveReady(dispatcher);
+            }), RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
+        });
+        blocking.serveReady(dispatcher); // a push between our check and the registration is not lost
+    }
+
     /** Event loop: the timeout of waiter {@code w} has come. */
     private void expire(ChannelHandlerContext ctx, BlockingKeys.Waiter w) {
         if (waiter != w || w.done()) {
@@ -147,6 +174,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (timeoutTask != null) {
             timeoutTask.cancel(false);
             timeoutTask = null;
+        }
+        if (retryTask != null) {
+            retryTask.cancel(false);
+            retryTask = null;
+        }
+        if (executor != null) {
+            write(ctx, reply);
+            flush(ctx);
+            executor.execute(() -> drain(ctx)); // the requests queued behind the blocked one
+            return;
         }
         write(ctx, reply);
         while (waiter == null && !parked.isEmpty() && !client.closingAfterReply()) {
@@ -216,9 +253,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             byte[][] monitored = null;
             boolean protocolError = false;
             if (msg instanceof byte[][] argv) {
-                Reply r = dispatcher.dispatch(client, argv);
-                reply = r instanceof Blocked ? ErrorReply.err("blocking commands are not available in a ring yet") : r;
+                reply = dispatcher.dispatch(client, argv);
                 dispatcher.endOfBatch();
+                if (reply instanceof Blocked b) {
+                    blockOnWorker(ctx, argv, b);
+                    return; // draining stays on: later requests wait in the queue behind the blocked one
+                }
+                if (blocking.active()) {
+                    blocking.serveReady(dispatcher); // clients woken by this command are served before our next one
+                }
                 monitored = client.monitorArgv;
                 client.monitorArgv = null;
             } else if (msg instanceof ProtocolError e) {
@@ -322,6 +365,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             waiter = null;
             if (timeoutTask != null) {
                 timeoutTask.cancel(false);
+            }
+            if (retryTask != null) {
+                retryTask.cancel(false);
             }
         }
         parked.clear();

@@ -129,4 +129,19 @@ public final class SiblingSet {
         }
         return best;
     }
+
+    /**
+     * The add-wins read of a collection's element: the latest sibling that holds a value, or null if
+     * every sibling is a tombstone. A remove only supersedes the versions it saw, so a concurrent add
+     * survives as a sibling next to its tombstone, and this read keeps it (observed-remove).
+     */
+    public Version liveWinner() {
+        Version best = null;
+        for (Version v : versions) {
+            if (!v.isTombstone() && (best == null || v.winsOver(best))) {
+                best = v;
+            }
+        }
+        return best;
+    }
 }
