@@ -177,6 +177,12 @@ public final class LocalReplica {
         try {
             SiblingSet current = engine.get(sk);
             VersionVector ctx = context != null ? context : current == null ? VersionVector.EMPTY : current.clock();
+            if (type == Counters.OP) { // an increment: add to this actor's total (see Counters)
+                Counters.Applied applied = Counters.apply(current, ctx, value, actor);
+                ctx = applied.context();
+                type = Counters.TYPE;
+                value = applied.value();
+            }
             SiblingSet next = SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), expireAt, type, value);
             if (next.size() > maxSiblings && next.size() > current.size()) {
                 throw new ReplyException("ERR the key would have more than max-siblings (" + maxSiblings

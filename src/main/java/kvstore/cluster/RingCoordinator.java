@@ -1,5 +1,6 @@
 package kvstore.cluster;
 
+import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.Entry;
 import kvstore.keyspace.KeyLocks;
 import kvstore.keyspace.Keyspace;
@@ -341,6 +342,9 @@ public final class RingCoordinator implements Keyspace, Topology {
         if (v.isTombstone() || v.isExpiredAt(now)) {
             return null;
         }
+        if (v.type() == Counters.TYPE) {
+            return new Entry(ValueType.STRING, Counters.render(set, v), v.expireAt(), v.timestamp());
+        }
         ValueType type = ValueType.byId(v.type());
         byte[] value = type == ValueType.STRING ? v.value() : RingElements.metadataOf(set, v);
         return new Entry(type, value, v.expireAt(), v.timestamp());
@@ -357,7 +361,8 @@ public final class RingCoordinator implements Keyspace, Topology {
         long now = System.currentTimeMillis();
         List<byte[]> values = new ArrayList<>(set.size());
         for (Version v : set.versions()) {
-            values.add(v.isTombstone() || v.isExpiredAt(now) ? null : v.value());
+            values.add(v.isTombstone() || v.isExpiredAt(now) ? null
+                    : v.type() == Counters.TYPE ? Counters.decode(v.value()).display() : v.value());
         }
         return new Siblings(ContextCodec.toClient(set.clock()), values);
     }
@@ -392,6 +397,27 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         write(db, key, set.clock(), Version.NO_EXPIRY, ValueType.STRING.id(), null);
         return true;
+    }
+
+    /** INCR and friends: an increment of a per-replica counter (see {@link Counters}). */
+    @Override
+    public void increment(int db, byte[] key, Entry after, java.math.BigDecimal before, java.math.BigDecimal delta,
+                          CounterKind kind) {
+        byte[] sk = LocalReplica.storageKey(db, key);
+        SiblingSet seen = readSet(sk);
+        long now = System.currentTimeMillis();
+        Version winner = seen == null ? null : RingElements.readWinner(seen, now);
+        if (winner != null && winner.isExpiredAt(now)) {
+            winner = null;
+        }
+        write(sk, seen == null ? VersionVector.EMPTY : seen.clock(), after.expireAt(), Counters.OP,
+                Counters.op(seen, winner, kind, before, delta, after.value()));
+    }
+
+    @Override
+    public void incrementElement(int db, byte[] key, byte[] element, byte[] after, java.math.BigDecimal before,
+                                 java.math.BigDecimal delta, CounterKind kind) {
+        elements.increment(db, key, element, after, before, delta, kind);
     }
 
     // ---- elements of collections ({@link RingElements})

@@ -1,12 +1,15 @@
 package kvstore.cluster;
 
 import kvstore.keyspace.CollectionMeta;
+import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.Keyspace;
 import kvstore.keyspace.ValueType;
 import kvstore.storage.StorageKey;
 import kvstore.version.SiblingSet;
 import kvstore.version.Version;
+import kvstore.version.VersionVector;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -56,7 +59,7 @@ final class RingElements {
         }
         Version live = null;
         for (Version v : set.versions()) {
-            if (!v.isTombstone() && !v.isExpiredAt(now) && v.type() != STRING && (live == null || v.winsOver(live))) {
+            if (!v.isTombstone() && !v.isExpiredAt(now) && ValueType.isCollection(v.type()) && (live == null || v.winsOver(live))) {
                 live = v;
             }
         }
@@ -74,7 +77,7 @@ final class RingElements {
 
     static boolean holdsCollection(SiblingSet set) {
         for (Version v : set.versions()) {
-            if (!v.isTombstone() && v.type() != STRING) {
+            if (!v.isTombstone() && ValueType.isCollection(v.type())) {
                 return true;
             }
         }
@@ -85,7 +88,7 @@ final class RingElements {
     void beforeStringWrite(byte[] sk, SiblingSet old, long now) {
         if (old != null) {
             Version w = readWinner(old, now);
-            if (!w.isTombstone() && !w.isExpiredAt(now) && w.type() != STRING) {
+            if (!w.isTombstone() && !w.isExpiredAt(now) && ValueType.isCollection(w.type())) {
                 removeAll(sk, Long.MAX_VALUE);
             }
         }
@@ -138,7 +141,22 @@ final class RingElements {
     byte[] get(int db, byte[] key, byte[] element) {
         SiblingSet set = ring.readSet(elementKey(db, key, element));
         Version v = set == null ? null : set.liveWinner();
-        return v == null ? null : v.value();
+        return v == null ? null : valueOf(set, v);
+    }
+
+    /** The value of an element's live winner: a counter's sum, or the value as written. */
+    private static byte[] valueOf(SiblingSet set, Version v) {
+        return v.type() == Counters.TYPE ? Counters.render(set, v) : v.value();
+    }
+
+    /** HINCRBY and friends on an element: a counter increment (see {@link Counters}). */
+    void increment(int db, byte[] key, byte[] element, byte[] after, BigDecimal before, BigDecimal delta,
+                   CounterKind kind) {
+        byte[] ek = elementKey(db, key, element);
+        SiblingSet seen = ring.readSet(ek);
+        Version winner = seen == null ? null : seen.liveWinner();
+        ring.write(ek, seen == null ? VersionVector.EMPTY : seen.clock(), Version.NO_EXPIRY, Counters.OP,
+                Counters.op(seen, winner, kind, before, delta, after));
     }
 
     void put(int db, byte[] key, byte[] element, byte[] value) {
@@ -166,7 +184,7 @@ final class RingElements {
                 return true;
             }
             ring.remember(ek, set);
-            return visitor.visit(Arrays.copyOfRange(ek, sk.length, ek.length), v.value());
+            return visitor.visit(Arrays.copyOfRange(ek, sk.length, ek.length), valueOf(set, v));
         });
     }
 
@@ -186,7 +204,7 @@ final class RingElements {
                     live.sort(OLDEST_FIRST);
                     List<byte[]> values = new ArrayList<>(live.size());
                     for (Version v : live) {
-                        values.add(v.value());
+                        values.add(valueOf(set, v));
                     }
                     ring.remember(ek, set);
                     return visitor.visit(Arrays.copyOfRange(ek, sk.length, ek.length), values);

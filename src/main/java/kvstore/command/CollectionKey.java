@@ -184,6 +184,17 @@ final class CollectionKey implements ElementRange {
         dirty = true;
     }
 
+    /**
+     * Stores {@code after}, the result of adding {@code delta} to the element's number {@code before}
+     * (HINCRBY, ZINCRBY: a counter on a ring, see {@link Keyspace#increment}). Does not count: the
+     * caller knows whether the element is new.
+     */
+    void increment(byte[] element, byte[] after, java.math.BigDecimal before, java.math.BigDecimal delta,
+                   kvstore.keyspace.CounterKind kind) {
+        ks.incrementElement(db, key, element, after, before, delta, kind);
+        dirty = true;
+    }
+
     /** Removes an element; true if it was there (the count shrinks). */
     boolean remove(byte[] element) {
         if (ks.removeElement(db, key, element)) {

@@ -1,5 +1,6 @@
 package kvstore.command;
 
+import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.Entry;
 import kvstore.keyspace.Keyspace;
 import kvstore.keyspace.ValueType;
@@ -9,13 +10,16 @@ import kvstore.resp.IntegerReply;
 import kvstore.resp.Reply;
 import kvstore.resp.Resp;
 
+import java.math.BigDecimal;
+
 import static kvstore.command.CommandFlag.DENYOOM;
 import static kvstore.command.CommandFlag.FAST;
 import static kvstore.command.CommandFlag.WRITE;
 
 /**
- * INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT: read-modify-write of a number kept as decimal text.
- * The dispatcher holds the key's lock, so each is atomic. The TTL is kept, as Redis's dbOverwrite does.
+ * INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT: read-modify-write of a number kept as decimal text
+ * ({@link Keyspace#increment}: a per-replica counter on a ring). The dispatcher holds the key's lock,
+ * so each is atomic. The TTL is kept, as Redis's dbOverwrite does.
  */
 final class CounterCommands {
     private static final ErrorReply OVERFLOW = ErrorReply.err("increment or decrement would overflow");
@@ -83,10 +87,10 @@ final class CounterCommands {
                 || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
             return OVERFLOW;
         }
-        value += by;
-        byte[] text = Resp.ascii(Long.toString(value));
-        ks.put(db, key, e == null ? Entry.string(text, Entry.NO_EXPIRY) : e.withValue(text));
-        return IntegerReply.of(value);
+        byte[] text = Resp.ascii(Long.toString(value + by));
+        ks.increment(db, key, e == null ? Entry.string(text, Entry.NO_EXPIRY) : e.withValue(text),
+                BigDecimal.valueOf(value), BigDecimal.valueOf(by), CounterKind.INTEGER);
+        return IntegerReply.of(value + by);
     }
 
     /** incrbyfloatCommand: both operands as x87 long doubles, the sum written as "%.17Lf" trimmed. */
@@ -106,7 +110,8 @@ final class CounterCommands {
             return NAN_OR_INFINITY;
         }
         byte[] text = Resp.ascii(sum.toHumanString());
-        ks.put(db, a[1], e == null ? Entry.string(text, Entry.NO_EXPIRY) : e.withValue(text));
+        ks.increment(db, a[1], e == null ? Entry.string(text, Entry.NO_EXPIRY) : e.withValue(text),
+                value.toBigDecimal(), incr.toBigDecimal(), CounterKind.DECIMAL);
         return new BulkReply(text);
     }
 }

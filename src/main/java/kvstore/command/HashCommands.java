@@ -1,5 +1,6 @@
 package kvstore.command;
 
+import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.ValueType;
 import kvstore.resp.ArrayReply;
 import kvstore.resp.BulkReply;
@@ -10,6 +11,7 @@ import kvstore.resp.Reply;
 import kvstore.resp.Resp;
 import kvstore.resp.SimpleReply;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -224,7 +226,8 @@ final class HashCommands {
             return OVERFLOW;
         }
         value += incr;
-        store(h, element, old, Resp.ascii(Long.toString(value)), a[2]);
+        store(h, element, old, Resp.ascii(Long.toString(value)), a[2], BigDecimal.valueOf(value - incr),
+                BigDecimal.valueOf(incr), CounterKind.INTEGER);
         return IntegerReply.of(value);
     }
 
@@ -251,19 +254,22 @@ final class HashCommands {
             return NAN_RESULT;
         }
         byte[] text = Resp.ascii(sum.toHumanString());
-        store(h, element, old, text, a[2]);
+        store(h, element, old, text, a[2], value.toBigDecimal(), incr.toBigDecimal(), CounterKind.DECIMAL);
         return new BulkReply(text);
     }
 
-    /** The write half of HINCRBY/HINCRBYFLOAT, converting the encoding as hashTypeSet does. */
-    private void store(CollectionKey h, byte[] element, byte[] old, byte[] value, byte[] field) {
+    /**
+     * The write half of HINCRBY/HINCRBYFLOAT, converting the encoding as hashTypeSet does: the field
+     * becomes {@code value}, {@code before} plus {@code delta}.
+     */
+    private void store(CollectionKey h, byte[] element, byte[] old, byte[] value, byte[] field, BigDecimal before,
+                       BigDecimal delta, CounterKind kind) {
         if (field.length > maxValue.get() || value.length > maxValue.get()) {
             h.markBig();
         }
+        h.increment(element, value, before, delta, kind);
         if (old == null) {
-            h.add(element, value);
-        } else {
-            h.replace(element, value);
+            h.meta(h.meta().withCount(h.count() + 1));
         }
         convertForCount(h);
         h.save();

@@ -173,8 +173,10 @@ final class ZSetCommands {
                     if (score == 0 && !z.big()) {
                         score = 0.0; // a listpack stores scores as text and reads "-0" back as 0
                     }
-                    z.set(member, score, cur);
+                    z.set(member, score, cur, incr ? scores[j] : Double.NaN);
                     updated++;
+                } else if (z.replicated()) {
+                    z.set(member, cur, cur, incr ? scores[j] : Double.NaN); // a re-add (see ZSetStore.set)
                 }
             } else if ((flags & XX) == 0) {
                 processed = true;
@@ -183,7 +185,7 @@ final class ZSetCommands {
                 if (score == 0 && !z.big() && !z.outgrows(z.size() + 1, member.length)) {
                     score = 0.0;
                 }
-                z.set(member, score, null);
+                z.set(member, score, null, incr ? scores[j] : Double.NaN);
                 added++;
             }
         }

@@ -1,8 +1,10 @@
 package kvstore.command;
 
 import kvstore.keyspace.CollectionMeta;
+import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.ValueType;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,24 +81,32 @@ final class ZSetStore {
     }
 
     /**
-     * Recounts a sorted set that replicas changed concurrently and drops the index entries that no
-     * longer match their member's score (a member given two scores concurrently is indexed under both
-     * until this runs; its score is the one reads see, the latest). The floor is forgotten.
+     * Recounts a sorted set that replicas changed concurrently and puts its index back in step with
+     * its members: a member whose score changed on both sides (or was incremented on both, and now
+     * sums the increments) is indexed under its current score only, the score reads see. Holds the
+     * index keys in memory while it runs. The floor is forgotten.
      */
     static void repair(CollectionKey ck) {
+        java.util.Set<java.nio.ByteBuffer> indexed = new java.util.HashSet<>();
+        ck.forEach(new byte[] {INDEX}, INDEX_END, (e, v) -> indexed.add(java.nio.ByteBuffer.wrap(e)));
         long[] members = {0};
-        ck.forEach(new byte[] {MEMBER}, new byte[] {INDEX}, (e, v) -> ++members[0] > 0);
-        List<byte[]> stale = new ArrayList<>();
-        ck.forEach(new byte[] {INDEX}, INDEX_END, (e, v) -> {
-            byte[] member = Arrays.copyOfRange(e, 9, e.length);
-            byte[] score = ck.get(memberKey(member));
-            if (score == null || !Arrays.equals(indexKey(ZScore.decodeRaw(score), member), e)) {
-                stale.add(e);
+        List<byte[]> missing = new ArrayList<>();
+        ck.forEach(new byte[] {MEMBER}, new byte[] {INDEX}, (e, v) -> {
+            members[0]++;
+            byte[] member = HashedElement.member(Arrays.copyOfRange(e, 1, e.length));
+            double score = ZScore.decodeRaw(v);
+            byte[] ik = indexKey(score, member);
+            if (!indexed.remove(java.nio.ByteBuffer.wrap(ik))) {
+                missing.add(ik);
+                missing.add(isNegZero(score) ? NEG_ZERO : EMPTY);
             }
             return true;
         });
-        for (byte[] e : stale) {
-            ck.remove(e);
+        for (java.nio.ByteBuffer stale : indexed) {
+            ck.remove(stale.array());
+        }
+        for (int i = 0; i < missing.size(); i += 2) {
+            ck.replace(missing.get(i), missing.get(i + 1));
         }
         ck.meta(new CollectionMeta(members[0], ck.meta().flags(), 0));
     }
@@ -121,6 +131,11 @@ final class ZSetStore {
 
     boolean big() {
         return ck.meta().has(kvstore.keyspace.CollectionMeta.FLAG_BIG);
+    }
+
+    /** See {@link kvstore.keyspace.Keyspace#replicated}. */
+    boolean replicated() {
+        return ck.replicated();
     }
 
     void markBig() {
@@ -167,30 +182,48 @@ final class ZSetStore {
      * the encoding flag as Redis's zsetAdd would convert (only new members can convert it).
      */
     void set(byte[] member, double score, Double old) {
+        set(member, score, old, Double.NaN);
+    }
+
+    /**
+     * As {@link #set(byte[], double, Double)} for ZINCRBY and ZADD INCR, which added {@code delta}:
+     * on a ring the score is then a counter, so increments on both sides of a partition add up.
+     */
+    void set(byte[] member, double score, Double old, double delta) {
         if (old != null) {
             if (old.doubleValue() == score && isNegZero(old) == isNegZero(score)) {
                 if (ck.replicated()) { // a re-add wins over a concurrent ZREM on another replica
-                    ck.replace(memberKey(member), ZScore.encodeRaw(score));
+                    putMember(member, score, old, delta);
                     ck.replace(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
                 }
                 return;
             }
             ck.remove(indexKey(old, member));
-            addToIndex(member, score);
+            addToIndex(member, score, old, delta);
             return;
         }
         if (!big() && outgrows(size() + 1, member.length)) {
             markBig();
         }
-        addToIndex(member, score);
+        addToIndex(member, score, null, delta);
     }
 
-    private void addToIndex(byte[] member, double score) {
-        ck.replace(memberKey(member), ZScore.encodeRaw(score));
+    private void addToIndex(byte[] member, double score, Double old, double delta) {
+        putMember(member, score, old, delta);
         ck.add(indexKey(score, member), isNegZero(score) ? NEG_ZERO : EMPTY);
         long s = ZScore.sortable(score);
         if (Long.compareUnsigned(s, ck.meta().head()) < 0) {
             ck.meta(ck.meta().withHead(s));
+        }
+    }
+
+    private void putMember(byte[] member, double score, Double old, double delta) {
+        byte[] raw = ZScore.encodeRaw(score);
+        double before = old == null ? 0 : old;
+        if (Double.isFinite(delta) && Double.isFinite(score) && Double.isFinite(before)) {
+            ck.increment(memberKey(member), raw, new BigDecimal(before), new BigDecimal(delta), CounterKind.SCORE);
+        } else {
+            ck.replace(memberKey(member), raw);
         }
     }
 

@@ -91,6 +91,22 @@ public interface Keyspace {
     void putWithContext(int db, byte[] key, Entry entry, byte[] context);
 
     /**
+     * Writes {@code after}, the result of adding {@code delta} to the number {@code before} that the
+     * command read from {@code key} (INCR and friends). One node stores {@code after}; a ring records
+     * the delta in a per-replica counter so that increments on both sides of a partition add up.
+     */
+    default void increment(int db, byte[] key, Entry after, java.math.BigDecimal before, java.math.BigDecimal delta,
+                           CounterKind kind) {
+        put(db, key, after);
+    }
+
+    /** As {@link #increment} for an element of a collection (HINCRBY, ZINCRBY). */
+    default void incrementElement(int db, byte[] key, byte[] element, byte[] after, java.math.BigDecimal before,
+                                  java.math.BigDecimal delta, CounterKind kind) {
+        putElement(db, key, element, after);
+    }
+
+    /**
      * Called by the dispatcher before each command with the connection's quorums (0: the defaults).
      * A ring uses the scope it opens to carry a read's causal context to the command's later write of
      * the same key (read-modify-write commands); one node has nothing to carry.

@@ -33,6 +33,11 @@ public enum ValueType {
         return redisName;
     }
 
+    /** True if {@code id} is a hash, set, sorted set or list: a key entry with elements after it. */
+    public static boolean isCollection(byte id) {
+        return id == LIST.id || id == SET.id || id == ZSET.id || id == HASH.id;
+    }
+
     public static ValueType byId(byte id) {
         if (id < 0 || id >= BY_ID.length || BY_ID[id] == null) {
             throw new IllegalArgumentException("unknown value type id " + id);

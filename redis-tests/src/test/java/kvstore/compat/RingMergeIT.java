@@ -52,6 +52,9 @@ class RingMergeIT {
             call(a, "ZADD", "z", "1", "a", "2", "b");
             call(a, "RPUSH", "l", "x", "y");
             call(a, "SADD", "gone", "p", "q");
+            call(a, "SET", "hits", "10");
+            call(a, "HSET", "stats", "views", "100");
+            call(a, "SET", "price", "1.5");
 
             ring.cut("n1", "n2");
             ring.cut("n1", "n3");
@@ -64,6 +67,12 @@ class RingMergeIT {
             call(b, "RPUSH", "l", "b1");
             call(b, "SADD", "gone", "r");
             call(b, "SADD", "clash", "m");
+            call(b, "INCR", "hits");
+            call(b, "INCRBY", "hits", "5");
+            call(b, "HINCRBY", "stats", "views", "7");
+            call(b, "ZINCRBY", "z", "10", "a");
+            call(b, "INCRBYFLOAT", "price", "0.25");
+            call(b, "INCR", "fresh");
             // side A: n1 alone; last-writer-wins would let its removes win, add-wins keeps the adds
             call(a, "HSET", "h", "fa", "va");
             call(a, "HDEL", "h", "f0");
@@ -74,6 +83,12 @@ class RingMergeIT {
             call(a, "LPUSH", "l", "a0");
             call(a, "DEL", "gone");
             call(a, "SET", "clash", "a-string");
+            call(a, "INCR", "hits");
+            call(a, "DECRBY", "hits", "3");
+            call(a, "HINCRBY", "stats", "views", "-1");
+            call(a, "ZINCRBY", "z", "100", "a");
+            call(a, "INCRBYFLOAT", "price", "2");
+            call(a, "INCR", "fresh");
             ring.heal("n1", "n2");
             ring.heal("n1", "n3");
 
@@ -87,8 +102,8 @@ class RingMergeIT {
                     assertEquals("v0b", call(c, "HGET", "h", "f0"), n); // the update beat the concurrent HDEL
                     assertEquals(sorted(List.of("a", "b", "c", "d")), sorted(items(c, "SMEMBERS", "s")), n);
                     assertEquals("4", call(c, "SCARD", "s"), n);
-                    assertEquals(List.of("a", "1", "c", "3", "d", "4", "b", "5"),
-                            items(c, "ZRANGE", "z", "0", "-1", "WITHSCORES"), n);
+                    assertEquals(List.of("c", "3", "d", "4", "b", "5", "a", "111"),
+                            items(c, "ZRANGE", "z", "0", "-1", "WITHSCORES"), n); // a: 1 + 10 + 100
                     assertEquals("4", call(c, "ZCARD", "z"), n);
                     List<String> list = items(c, "LRANGE", "l", "0", "-1");
                     assertEquals(5, list.size(), n + " " + list);
@@ -101,6 +116,12 @@ class RingMergeIT {
                     assertEquals(firstList, list.toString(), "the same order on every node");
                     assertEquals(List.of("r"), items(c, "SMEMBERS", "gone"), n); // DEL removed only p and q
                     assertEquals(3, c.call("SIBLINGS", "clash").children().size(), n); // context + 2 siblings
+                    // counters: the increments of both sides add up
+                    assertEquals("14", call(c, "GET", "hits"), n); // 10 + 1 + 5 + 1 - 3
+                    assertEquals("106", call(c, "HGET", "stats", "views"), n); // 100 + 7 - 1
+                    assertEquals("3.75", call(c, "GET", "price"), n); // 1.5 + 0.25 + 2
+                    assertEquals("2", call(c, "GET", "fresh"), n);
+                    assertEquals("string", call(c, "TYPE", "hits"), n);
                 }
             }
             // the replicas converged: each node's own copy (R=1) answers the same
