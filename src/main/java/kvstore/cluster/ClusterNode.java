@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,15 +32,23 @@ public final class ClusterNode implements AutoCloseable {
     private final Topology topology;
     private final LocalReplica replica;
     private final PeerTransport transport;
+    private final Gossiper gossiper;
+    private final ScheduledExecutorService timer;
     private final ExecutorService commandExecutor;
     private final ExecutorService background;
 
     private ClusterNode(Keyspace keyspace, Topology topology, LocalReplica replica, PeerTransport transport,
-                        ExecutorService commandExecutor, ExecutorService background) {
+                        Gossiper gossiper, ExecutorService commandExecutor, ExecutorService background) {
         this.keyspace = keyspace;
         this.topology = topology;
         this.replica = replica;
         this.transport = transport;
+        this.gossiper = gossiper;
+        this.timer = gossiper == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kvstore-gossip-" + topology.nodeName());
+            t.setDaemon(true);
+            return t;
+        });
         this.commandExecutor = commandExecutor;
         this.background = background;
     }
@@ -63,7 +72,7 @@ public final class ClusterNode implements AutoCloseable {
                     config.getInt("node-weight"))
                     : members.get(0);
             Ring ring = new Ring(List.of(me), 1);
-            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null);
+            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null);
         }
         RingMember me = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("node-name '" + name + "' is not one of the nodes in cluster-nodes"));
@@ -103,11 +112,14 @@ public final class ClusterNode implements AutoCloseable {
         ExecutorService background = pool("kvstore-repair-" + name, 2);
         ExecutorService commands = pool("kvstore-cmd-" + name, Math.max(64, Runtime.getRuntime().availableProcessors() * 8));
         LocalReplica replica = new LocalReplica(engine, actor, databases, new kvstore.keyspace.KeyLocks(), true);
-        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport,
+        List<String> peerNames = members.stream().map(RingMember::name).filter(n -> !n.equals(name)).toList();
+        Gossiper gossiper = new Gossiper(name, peerNames, transport, Duration.ofMillis(config.getLong("gossip-interval")),
+                config.getInt("phi-convict-threshold"));
+        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport, gossiper,
                 Duration.ofMillis(config.getLong("cluster-request-timeout")),
                 config.getInt("read-quorum"), config.getInt("write-quorum"), background);
         transport.setPeers(resolve(peers));
-        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, commands, background);
+        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, gossiper, commands, background);
     }
 
     private static Map<String, java.net.InetSocketAddress> resolve(Map<String, java.net.InetSocketAddress> in) {
@@ -132,6 +144,7 @@ public final class ClusterNode implements AutoCloseable {
     public ClusterNode start() throws InterruptedException {
         if (transport != null) {
             transport.start();
+            gossiper.start(timer);
             log.info("Node {} joined a ring of {} nodes (N={}, R={}, W={})", topology.nodeName(),
                     topology.ring().members().size(), topology.replicationFactor(),
                     topology.defaultReadQuorum(), topology.defaultWriteQuorum());
@@ -169,6 +182,9 @@ public final class ClusterNode implements AutoCloseable {
     public void close() {
         if (commandExecutor != null) {
             commandExecutor.shutdownNow();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
         }
         if (transport != null) {
             transport.close();

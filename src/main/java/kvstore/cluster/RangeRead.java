@@ -1,7 +1,6 @@
 package kvstore.cluster;
 
 import kvstore.keyspace.UnavailableException;
-import kvstore.transport.PeerTransport;
 import kvstore.version.SiblingSet;
 import kvstore.version.SiblingSetCodec;
 
@@ -46,18 +45,18 @@ final class RangeRead {
     private final RingMember self;
     private final int r;
     private final LocalReplica replica;
-    private final PeerTransport transport;
+    private final RingCoordinator peers;
     private final Duration timeout;
     private final Executor background;
     private final Runnable onRepair;
 
-    RangeRead(List<RingMember> prefs, RingMember self, int r, LocalReplica replica, PeerTransport transport,
+    RangeRead(List<RingMember> prefs, RingMember self, int r, LocalReplica replica, RingCoordinator peers,
               Duration timeout, Executor background, Runnable onRepair) {
         this.prefs = prefs;
         this.self = self;
         this.r = r;
         this.replica = replica;
-        this.transport = transport;
+        this.peers = peers;
         this.timeout = timeout;
         this.background = background;
         this.onRepair = onRepair;
@@ -120,7 +119,7 @@ final class RangeRead {
                 continue;
             }
             int at = i;
-            transport.request(prefs.get(i).name(), ReplicaMessages.RANGE, request, timeout).whenComplete((bytes, e) -> {
+            peers.request(prefs.get(i), ReplicaMessages.RANGE, request, timeout).whenComplete((bytes, e) -> {
                 Page p = null;
                 if (e == null) {
                     try {
@@ -190,7 +189,7 @@ final class RangeRead {
                 if (m == self) {
                     background.execute(() -> replica.merge(sk, set));
                 } else {
-                    transport.request(m.name(), ReplicaMessages.MERGE, ReplicaMessages.merge(sk, set), timeout);
+                    peers.request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, set), timeout);
                 }
             }
         }

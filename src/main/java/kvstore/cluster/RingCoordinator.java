@@ -8,6 +8,7 @@ import kvstore.keyspace.Siblings;
 import kvstore.keyspace.UnavailableException;
 import kvstore.keyspace.ValueType;
 import kvstore.transport.PeerTransport;
+import kvstore.transport.PeerUnavailableException;
 import kvstore.version.ContextCodec;
 import kvstore.version.SiblingSet;
 import kvstore.version.SiblingSetCodec;
@@ -71,7 +72,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final ExecutorService background;
     private final KeyLocks commandLocks = new KeyLocks();
     private final ThreadLocal<Scope> scopes = ThreadLocal.withInitial(Scope::new);
-    private final Map<String, String> peerStates = new ConcurrentHashMap<>();
+    private final Gossiper gossiper;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
@@ -79,7 +80,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final RingElements elements = new RingElements(this);
 
     public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
-                           Duration timeout, int defaultR, int defaultW, ExecutorService background) {
+                           Gossiper gossiper, Duration timeout, int defaultR, int defaultW, ExecutorService background) {
         this.ring = ring;
         this.self = ring.member(selfName);
         if (self == null) {
@@ -87,6 +88,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         this.replica = replica;
         this.transport = transport;
+        this.gossiper = gossiper;
         this.timeout = timeout;
         int n = ring.replicationFactor();
         this.defaultR = Math.max(1, Math.min(defaultR, n));
@@ -182,8 +184,7 @@ public final class RingCoordinator implements Keyspace, Topology {
             RingMember m = prefs.get(i);
             if (m != self) {
                 int at = i;
-                transport.request(m.name(), ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
-                    peerAnswered(m.name(), e);
+                request(m, ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
                     if (e != null) {
                         round.fail(at);
                     } else {
@@ -305,8 +306,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 if (m == self) {
                     background.execute(() -> replica.merge(sk, merged));
                 } else {
-                    transport.request(m.name(), ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout)
-                            .whenComplete((x, e) -> peerAnswered(m.name(), e));
+                    request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout);
                 }
             }
         }
@@ -464,7 +464,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     /** A quorum range read within {@code slot}, at the command's R. */
     RangeRead rangeRead(int slot) {
         List<RingMember> prefs = ring.preferenceList(slot);
-        return new RangeRead(prefs, self, readQuorum(prefs.size()), replica, transport, timeout, background,
+        return new RangeRead(prefs, self, readQuorum(prefs.size()), replica, this, timeout, background,
                 readRepairs::incrementAndGet);
     }
 
@@ -566,8 +566,7 @@ public final class RingCoordinator implements Keyspace, Topology {
             if (m == self) {
                 continue;
             }
-            transport.request(m.name(), ReplicaMessages.MERGE, payload, timeout).whenComplete((x, e) -> {
-                peerAnswered(m.name(), e);
+            request(m, ReplicaMessages.MERGE, payload, timeout).whenComplete((x, e) -> {
                 boolean succeed = false;
                 boolean fail = false;
                 int acked;
@@ -601,17 +600,17 @@ public final class RingCoordinator implements Keyspace, Topology {
         forwardedWrites.incrementAndGet();
         byte[] payload = write.encode();
         Duration wait = timeout.multipliedBy(2);
-        for (RingMember m : prefs) {
+        List<RingMember> order = new ArrayList<>(prefs);
+        order.sort(java.util.Comparator.comparing(m -> !isUp(m))); // live replicas first
+        for (RingMember m : order) {
             byte[] answer;
             try {
                 answer = transport.request(m.name(), ReplicaMessages.COORDINATE, payload, wait)
                         .get(wait.toMillis() + 100, TimeUnit.MILLISECONDS);
-                peerAnswered(m.name(), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UnavailableException("NOREPLICAS Not enough good replicas to write. (interrupted)");
             } catch (ExecutionException | TimeoutException e) {
-                peerAnswered(m.name(), e);
                 continue; // try the next replica
             }
             if (answer.length > 0 && answer[0] == 0) {
@@ -625,8 +624,15 @@ public final class RingCoordinator implements Keyspace, Topology {
                 + write.w() + ")");
     }
 
-    private void peerAnswered(String peer, Throwable e) {
-        peerStates.put(peer, e == null ? "up" : "down");
+    /** False if the failure detector has convicted {@code m}. */
+    boolean isUp(RingMember m) {
+        return m == self || gossiper.isUp(m.name());
+    }
+
+    /** A request to a peer; fails at once, without waiting for the timeout, if the peer is down. */
+    CompletableFuture<byte[]> request(RingMember m, int type, byte[] payload, Duration wait) {
+        return isUp(m) ? transport.request(m.name(), type, payload, wait)
+                : CompletableFuture.failedFuture(new PeerUnavailableException(m.name(), "down"));
     }
 
     // ---- keyspace-wide views
@@ -655,7 +661,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         List<CompletableFuture<byte[]>> answers = new ArrayList<>();
         for (RingMember m : ring.members()) {
             if (m != self) {
-                answers.add(transport.request(m.name(), ReplicaMessages.SIZE, payload, timeout));
+                answers.add(request(m, ReplicaMessages.SIZE, payload, timeout));
             }
         }
         for (CompletableFuture<byte[]> f : answers) {
@@ -709,9 +715,8 @@ public final class RingCoordinator implements Keyspace, Topology {
         byte[] payload = ByteBuffer.allocate(16).putInt(db).putInt(from).putInt(to).putInt(count - keys.size()).array();
         for (RingMember m : prefs) {
             try {
-                ByteBuffer b = ByteBuffer.wrap(transport.request(m.name(), ReplicaMessages.SCAN, payload, timeout)
+                ByteBuffer b = ByteBuffer.wrap(request(m, ReplicaMessages.SCAN, payload, timeout)
                         .get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS));
-                peerAnswered(m.name(), null);
                 int next = b.getInt();
                 int n = b.getInt();
                 for (int i = 0; i < n; i++) {
@@ -722,7 +727,6 @@ public final class RingCoordinator implements Keyspace, Topology {
                 Thread.currentThread().interrupt();
                 break;
             } catch (ExecutionException | TimeoutException e) {
-                peerAnswered(m.name(), e);
             }
         }
         throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: 0 of 1)");
@@ -836,7 +840,12 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public String state(String member) {
-        return member.equals(self.name()) ? "myself" : peerStates.getOrDefault(member, "unknown");
+        return member.equals(self.name()) ? "myself" : gossiper.isUp(member) ? "up" : "down";
+    }
+
+    @Override
+    public double phi(String member) {
+        return gossiper.phi(member);
     }
 
     @Override

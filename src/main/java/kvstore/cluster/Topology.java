@@ -22,8 +22,13 @@ public interface Topology {
     /** Cluster default write quorum W (1..N). */
     int defaultWriteQuorum();
 
-    /** "myself", "up", "down" or "unknown" (not contacted yet), as this node sees {@code member}. */
+    /** "myself", "up" or "down", as this node's failure detector sees {@code member}. */
     String state(String member);
+
+    /** The failure detector's phi for {@code member} (0: this node, or no detector). */
+    default double phi(String member) {
+        return 0;
+    }
 
     /**
      * Cuts (drops all traffic, both ways) or heals this node's link to {@code peer}, for trying out

@@ -161,6 +161,7 @@ final class ClusterCommands {
                     .append(" rack=").append(m.rack().isEmpty() ? "-" : m.rack())
                     .append(" weight=").append(m.weight())
                     .append(" state=").append(topology().state(m.name()))
+                    .append(" phi=").append(String.format(java.util.Locale.ROOT, "%.2f", topology().phi(m.name())))
                     .append(" slots=").append(r[1] >= r[0] ? r[0] + "-" + r[1] : "none")
                     .append('\n');
         }

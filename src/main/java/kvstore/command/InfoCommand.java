@@ -103,6 +103,12 @@ final class InfoCommand {
         for (String f : t.infoFields()) {
             sb.append(f).append("\r\n");
         }
+        for (kvstore.cluster.RingMember m : ring.members()) {
+            if (!m.name().equals(t.nodeName())) {
+                sb.append("ring_peer_").append(m.name()).append(":state=").append(t.state(m.name()))
+                        .append(",phi=").append(String.format(java.util.Locale.ROOT, "%.2f", t.phi(m.name()))).append("\r\n");
+            }
+        }
     }
 
     /** The INFO text of the {@code wanted} sections, in Redis's section order. */

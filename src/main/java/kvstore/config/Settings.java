@@ -71,6 +71,8 @@ final class Settings {
                 Setting.integer("read-quorum", 2, 1, 15, false),
                 Setting.integer("write-quorum", 2, 1, 15, false),
                 Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false),
+                Setting.integer("gossip-interval", 1000, 10, 60_000, false),
+                Setting.integer("phi-convict-threshold", 8, 1, 100, false),
                 Setting.integer("max-siblings", 100, 1, 100_000, true))) {
             m.put(s.name(), s);
         }

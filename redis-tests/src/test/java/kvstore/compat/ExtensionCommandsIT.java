@@ -102,7 +102,7 @@ class ExtensionCommandsIT {
     void ringAndClusterCommands() throws IOException {
         try (RespConnection c = new RespConnection(server.port())) {
             String nodes = c.call("RING", "NODES").text();
-            assertTrue(nodes.startsWith("solo 127.0.0.1:") && nodes.contains("state=myself slots=0-16383\n"), nodes);
+            assertTrue(nodes.startsWith("solo 127.0.0.1:") && nodes.contains("state=myself phi=0.00 slots=0-16383\n"), nodes);
             RespValue owners = c.call("RING", "OWNERS", "k");
             assertEquals(1, owners.children().size());
             assertEquals("solo", owners.children().get(0).text());

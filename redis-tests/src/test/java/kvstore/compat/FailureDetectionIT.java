@@ -1,0 +1,129 @@
+package kvstore.compat;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Gossip and the phi accrual failure detector: a peer cut off from the others is marked down and
+ * routed around (quorum failures answer at once instead of after the request timeout), and up again
+ * when the link heals; a node paused with SIGSTOP for longer than the detection time is marked down,
+ * then up after SIGCONT, convicts nobody itself for its own pause, and loses no write.
+ */
+class FailureDetectionIT {
+    private static final String[] FAST = {"--gossip-interval", "50", "--phi-convict-threshold", "8",
+            "--replication-factor", "3", "--read-quorum", "2", "--write-quorum", "2"};
+
+    private static String peerState(RespConnection c, String peer) throws IOException {
+        for (String line : c.call("INFO", "cluster").text().split("\r\n")) {
+            if (line.startsWith("ring_peer_" + peer + ":")) {
+                return line.substring(line.indexOf("state=") + 6, line.indexOf(','));
+            }
+        }
+        throw new AssertionError("no ring_peer_" + peer + " line in INFO cluster");
+    }
+
+    private static void awaitState(RespConnection c, String peer, String state, String what) throws InterruptedException {
+        LocalRing.await(what, 10_000, () -> {
+            try {
+                return state.equals(peerState(c, peer));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    @Test
+    void aCutOffPeerIsMarkedDownRoutedAroundAndUpAgain() throws Exception {
+        List<String> args = new ArrayList<>(List.of(FAST));
+        args.addAll(List.of("--cluster-request-timeout", "3000"));
+        try (LocalRing ring = LocalRing.start(new String[] {"", "", ""}, args.toArray(new String[0]));
+             RespConnection a = new RespConnection(ring.port("n1"));
+             RespConnection b = new RespConnection(ring.port("n2"))) {
+            awaitState(a, "n3", "up", "n1 to hear from n3");
+            ring.cut("n1", "n3");
+            ring.cut("n2", "n3");
+            awaitState(a, "n3", "down", "n1 to convict n3");
+            awaitState(b, "n3", "down", "n2 to convict n3");
+            assertTrue(a.call("RING", "NODES").text().contains("state=down"));
+            // W=2 still works without n3; W=3 fails at once instead of after the 3 s request timeout
+            assertEquals("OK", a.call("SET", "k", "v").text());
+            assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
+            long t0 = System.nanoTime();
+            RespValue refused = a.call("SET", "k", "w");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(refused.text().startsWith("NOREPLICAS"), refused.toString());
+            assertTrue(ms < 1000, "answered in " + ms + " ms");
+            ring.heal("n1", "n3");
+            ring.heal("n2", "n3");
+            awaitState(a, "n3", "up", "n1 to see n3 again");
+            awaitState(b, "n3", "up", "n2 to see n3 again");
+            assertEquals("OK", a.call("SET", "k", "x").text());
+        }
+    }
+
+    @Test
+    void aPausedNodeIsMarkedDownThenUpAndNothingIsLost() throws Exception {
+        int k = 3;
+        int[] ports = new int[k];
+        int[] bus = new int[k];
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < k; i++) {
+            ports[i] = LocalRing.freePort();
+            bus[i] = LocalRing.freePort();
+            members.append(i == 0 ? "" : ",").append("n").append(i + 1).append("@127.0.0.1:").append(ports[i])
+                    .append("::1:").append(bus[i]);
+        }
+        List<KvstoreProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < k; i++) {
+                List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes",
+                        members.toString(), "--cluster-secret", "s3cret", "--cluster-request-timeout", "500"));
+                args.addAll(List.of(FAST));
+                nodes.add(KvstoreProcess.start(Files.createTempDirectory("kvstore-pause"), ports[i],
+                        args.toArray(new String[0])));
+            }
+            try (RespConnection a = new RespConnection(ports[0]);
+                 RespConnection c = new RespConnection(ports[2])) {
+                awaitState(a, "n3", "up", "n1 to hear from n3");
+                for (int i = 0; i < 100; i++) {
+                    assertEquals("OK", a.call("SET", "before:" + i, "v" + i).text());
+                }
+                signal(nodes.get(2), "STOP");
+                try {
+                    awaitState(a, "n3", "down", "n1 to convict the paused n3");
+                    for (int i = 0; i < 100; i++) {
+                        assertEquals("OK", a.call("SET", "during:" + i, "v" + i).text()); // W=2 on n1 and n2
+                    }
+                } finally {
+                    signal(nodes.get(2), "CONT");
+                }
+                awaitState(a, "n3", "up", "n1 to see n3 back");
+                // n3 was paused, not its peers: it convicts nobody for its own silence
+                assertEquals("up", peerState(c, "n1"));
+                assertEquals("up", peerState(c, "n2"));
+                assertTrue(nodes.get(2).log().contains("was paused"), "n3 noticed its pause");
+                assertEquals("OK", c.call("CONSISTENCY", "ALL").text());
+                for (int i = 0; i < 100; i++) {
+                    assertEquals("v" + i, c.call("GET", "before:" + i).text());
+                    assertEquals("v" + i, c.call("GET", "during:" + i).text());
+                }
+            }
+        } finally {
+            for (KvstoreProcess p : nodes) {
+                p.close();
+            }
+        }
+    }
+
+    private static void signal(KvstoreProcess p, String signal) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(p.process().pid())).start().waitFor();
+        assertEquals(0, rc, "kill -" + signal);
+    }
+}

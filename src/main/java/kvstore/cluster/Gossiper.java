@@ -1,0 +1,203 @@
+package kvstore.cluster;
+
+import kvstore.transport.PeerTransport;
+import kvstore.transport.RequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gossip membership and failure detection. Every interval this node increments its heartbeat and
+ * exchanges its view, a (generation, heartbeat) pair per node, with one random peer (push-pull), so a
+ * change reaches every node in O(log n) rounds. The generation is the node's start time, so a
+ * restarted node's heartbeats supersede its old ones.
+ *
+ * <p>Whenever a newer heartbeat of a peer arrives, directly or through another node, its
+ * {@link PhiAccrualDetector} records it; a peer whose phi passes the threshold is down, and up again
+ * at its next heartbeat. Each round also goes to a down peer with probability 1/(up peers + 1), so a
+ * node that comes back is found, and a peer with no up peer to talk to talks to a random one.
+ *
+ * <p>Pause guard: if this node's own round comes late by more than {@link #PAUSE_ROUNDS} intervals
+ * (a GC pause, SIGSTOP), it was not listening either, so every detector restarts its count from now
+ * and nobody is convicted for the silence this node caused itself.
+ *
+ * <p>GOSSIP message (request and response alike): i32 n, then n times (i16 name length, UTF-8 node
+ * name, i64 generation, i64 heartbeat).
+ */
+final class Gossiper {
+    static final int GOSSIP = 50;
+    static final int PAUSE_ROUNDS = 3;
+    private static final Logger log = LoggerFactory.getLogger(Gossiper.class);
+
+    private record Beat(long generation, long heartbeat) {
+        boolean newerThan(Beat o) {
+            return o == null || generation > o.generation || (generation == o.generation && heartbeat > o.heartbeat);
+        }
+    }
+
+    private final String self;
+    private final List<String> peers;
+    private final PeerTransport transport;
+    private final long intervalNanos;
+    private final double threshold;
+    private final Map<String, Beat> view = new ConcurrentHashMap<>();
+    private final Map<String, PhiAccrualDetector> detectors = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> up = new ConcurrentHashMap<>();
+    private final long generation = System.currentTimeMillis();
+    private long heartbeat;
+    private long lastRound;
+
+    Gossiper(String self, List<String> peers, PeerTransport transport, Duration interval, double threshold) {
+        this.self = self;
+        this.peers = List.copyOf(peers);
+        this.transport = transport;
+        this.intervalNanos = interval.toNanos();
+        this.threshold = threshold;
+        long now = System.nanoTime();
+        for (String p : peers) {
+            detectors.put(p, new PhiAccrualDetector(intervalNanos, now));
+            up.put(p, true); // optimistic until its silence convicts it
+        }
+        view.put(self, new Beat(generation, 0));
+    }
+
+    /** Registers the GOSSIP handler and schedules the rounds on {@code timer}. */
+    void start(ScheduledExecutorService timer) {
+        transport.register(GOSSIP, RequestHandler.nonBlocking((peer, payload) -> {
+            merge(payload);
+            return CompletableFuture.completedFuture(encode());
+        }));
+        timer.scheduleWithFixedDelay(this::round, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** True unless the detector has convicted {@code peer}; this node is always up. */
+    boolean isUp(String peer) {
+        return up.getOrDefault(peer, true);
+    }
+
+    /** The peer's current phi (0 for this node). */
+    double phi(String peer) {
+        PhiAccrualDetector d = detectors.get(peer);
+        return d == null ? 0 : d.phi(System.nanoTime());
+    }
+
+    /** How many peers are up. */
+    int peersUp() {
+        int n = 0;
+        for (String p : peers) {
+            n += isUp(p) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** One round; runs on the timer thread. */
+    void round() {
+        try {
+            long now = System.nanoTime();
+            if (lastRound != 0 && now - lastRound > PAUSE_ROUNDS * intervalNanos) {
+                log.warn("This node was paused for {} ms: failure detection restarts its count",
+                        (now - lastRound) / 1_000_000);
+                for (PhiAccrualDetector d : detectors.values()) {
+                    d.restart(now);
+                }
+            }
+            lastRound = now;
+            view.put(self, new Beat(generation, ++heartbeat));
+            String target = pickTarget();
+            if (target != null) {
+                transport.request(target, GOSSIP, encode(), Duration.ofNanos(intervalNanos * 2))
+                        .whenComplete((reply, e) -> {
+                            if (e == null) {
+                                merge(reply);
+                            }
+                        });
+            }
+            judge(now);
+        } catch (RuntimeException e) {
+            log.warn("Gossip round failed", e);
+        }
+    }
+
+    private String pickTarget() {
+        if (peers.isEmpty()) {
+            return null;
+        }
+        List<String> live = new ArrayList<>();
+        List<String> down = new ArrayList<>();
+        for (String p : peers) {
+            (isUp(p) ? live : down).add(p);
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        if (!down.isEmpty() && (live.isEmpty() || rnd.nextInt(live.size() + 1) == 0)) {
+            return down.get(rnd.nextInt(down.size()));
+        }
+        return live.get(rnd.nextInt(live.size()));
+    }
+
+    /** Marks the peers whose phi passed the threshold down (a heartbeat marks a peer up: {@link #merge}). */
+    private void judge(long now) {
+        for (String p : peers) {
+            double phi = detectors.get(p).phi(now);
+            if (phi >= threshold && up.put(p, false) == Boolean.TRUE) {
+                log.info("Peer {} is down (phi {})", p, String.format(java.util.Locale.ROOT, "%.1f", phi));
+            }
+        }
+    }
+
+    void merge(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        int n = b.getInt();
+        if (n < 0 || n > 10_000) {
+            throw new IllegalArgumentException("bad gossip entry count " + n);
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String name = new String(ReplicaMessages.bytes(b, b.getShort() & 0xffff), StandardCharsets.UTF_8);
+            Beat beat = new Beat(b.getLong(), b.getLong());
+            PhiAccrualDetector d = detectors.get(name);
+            if (d == null) {
+                continue; // this node itself, or a node not in this node's ring
+            }
+            boolean[] newer = {false};
+            view.compute(name, (k, old) -> {
+                newer[0] = beat.newerThan(old);
+                return newer[0] ? beat : old;
+            });
+            if (newer[0]) {
+                d.heartbeat(now);
+                if (up.put(name, true) == Boolean.FALSE) {
+                    log.info("Peer {} is up again", name);
+                }
+            }
+        }
+    }
+
+    private byte[] encode() {
+        List<byte[]> names = new ArrayList<>(view.size());
+        List<Beat> beats = new ArrayList<>(view.size());
+        int size = 4;
+        for (Map.Entry<String, Beat> e : view.entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            names.add(name);
+            beats.add(e.getValue());
+            size += 2 + name.length + 16;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            b.putShort((short) names.get(i).length).put(names.get(i))
+                    .putLong(beats.get(i).generation).putLong(beats.get(i).heartbeat);
+        }
+        return b.array();
+    }
+}
