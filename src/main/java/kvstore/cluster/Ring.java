@@ -27,6 +27,8 @@ public final class Ring {
     private final short[] owner;
     /** Per member index: the preference list of the slots it owns. */
     private final List<List<RingMember>> preference;
+    /** Per member index: the other members, clockwise from it (sloppy quorum's fallbacks). */
+    private final List<List<RingMember>> fallbacks;
     private final int[][] ranges;
 
     public Ring(List<RingMember> members, int replicationFactor) {
@@ -52,6 +54,18 @@ public final class Ring {
             prefs.add(List.copyOf(walk(sorted, i, n)));
         }
         this.preference = prefs;
+        List<List<RingMember>> rest = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            List<RingMember> others = new ArrayList<>();
+            for (int k = 0; k < sorted.size(); k++) {
+                RingMember m = sorted.get((i + k) % sorted.size());
+                if (!prefs.get(i).contains(m)) {
+                    others.add(m);
+                }
+            }
+            rest.add(List.copyOf(others));
+        }
+        this.fallbacks = rest;
     }
 
     private static int[] slotCounts(List<RingMember> sorted) {
@@ -120,6 +134,14 @@ public final class Ring {
 
     public List<RingMember> preferenceList(int slot) {
         return preference.get(owner[slot]);
+    }
+
+    /**
+     * The members outside the preference list of {@code slot}, clockwise from its owner: where a
+     * write for a replica that is down goes instead (sloppy quorum). Empty when N is the ring's size.
+     */
+    public List<RingMember> fallbacks(int slot) {
+        return fallbacks.get(owner[slot]);
     }
 
     /** The slot range [first, last] owned by {@code member}, or null if it is not a member. */
