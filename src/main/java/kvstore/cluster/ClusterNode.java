@@ -33,22 +33,23 @@ public final class ClusterNode implements AutoCloseable {
     private final LocalReplica replica;
     private final PeerTransport transport;
     private final Gossiper gossiper;
+    private final HintedHandoff handoff;
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService handoffTimer;
     private final ExecutorService commandExecutor;
     private final ExecutorService background;
 
     private ClusterNode(Keyspace keyspace, Topology topology, LocalReplica replica, PeerTransport transport,
-                        Gossiper gossiper, ExecutorService commandExecutor, ExecutorService background) {
+                        Gossiper gossiper, HintedHandoff handoff, ExecutorService commandExecutor,
+                        ExecutorService background) {
         this.keyspace = keyspace;
         this.topology = topology;
         this.replica = replica;
         this.transport = transport;
         this.gossiper = gossiper;
-        this.timer = gossiper == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kvstore-gossip-" + topology.nodeName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.handoff = handoff;
+        this.timer = gossiper == null ? null : timer("kvstore-gossip-" + topology.nodeName());
+        this.handoffTimer = handoff == null ? null : timer("kvstore-handoff-" + topology.nodeName());
         this.commandExecutor = commandExecutor;
         this.background = background;
     }
@@ -72,7 +73,7 @@ public final class ClusterNode implements AutoCloseable {
                     config.getInt("node-weight"))
                     : members.get(0);
             Ring ring = new Ring(List.of(me), 1);
-            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null);
+            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null, null);
         }
         RingMember me = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("node-name '" + name + "' is not one of the nodes in cluster-nodes"));
@@ -115,11 +116,29 @@ public final class ClusterNode implements AutoCloseable {
         List<String> peerNames = members.stream().map(RingMember::name).filter(n -> !n.equals(name)).toList();
         Gossiper gossiper = new Gossiper(name, peerNames, transport, Duration.ofMillis(config.getLong("gossip-interval")),
                 config.getInt("phi-convict-threshold"));
-        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport, gossiper,
-                Duration.ofMillis(config.getLong("cluster-request-timeout")),
+        Duration requestTimeout = Duration.ofMillis(config.getLong("cluster-request-timeout"));
+        HintedHandoff handoff;
+        try {
+            handoff = new HintedHandoff(java.nio.file.Path.of(config.get("dir"), "hints"), transport, gossiper::isUp,
+                    requestTimeout, config.getLong("hint-max-bytes"), Duration.ofSeconds(config.getLong("hint-max-age")),
+                    config.getLong("hint-throughput"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the hints under " + config.get("dir"), e);
+        }
+        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport, gossiper, handoff,
+                config.getBool("sloppy-quorum"), requestTimeout,
                 config.getInt("read-quorum"), config.getInt("write-quorum"), background);
         transport.setPeers(resolve(peers));
-        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, gossiper, commands, background);
+        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, gossiper, handoff, commands,
+                background);
+    }
+
+    private static ScheduledExecutorService timer(String name) {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static Map<String, java.net.InetSocketAddress> resolve(Map<String, java.net.InetSocketAddress> in) {
@@ -145,6 +164,7 @@ public final class ClusterNode implements AutoCloseable {
         if (transport != null) {
             transport.start();
             gossiper.start(timer);
+            handoff.start(handoffTimer, Duration.ofMillis(200));
             log.info("Node {} joined a ring of {} nodes (N={}, R={}, W={})", topology.nodeName(),
                     topology.ring().members().size(), topology.replicationFactor(),
                     topology.defaultReadQuorum(), topology.defaultWriteQuorum());
@@ -185,6 +205,8 @@ public final class ClusterNode implements AutoCloseable {
         }
         if (timer != null) {
             timer.shutdownNow();
+            handoffTimer.shutdownNow();
+            handoff.close();
         }
         if (transport != null) {
             transport.close();

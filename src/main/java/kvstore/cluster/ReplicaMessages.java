@@ -23,6 +23,8 @@ import java.nio.ByteBuffer;
  *            response: i32 next slot, i32 n, n times (i32 length, user key)
  * SIZE       request:  i32 db
  *            response: i64 keys this node holds in db (its DBSIZE counter)
+ * HINT       request:  i16 length, UTF-8 name of the replica the write is for, then a MERGE request
+ *            response: empty (stored as a durable hint for that replica; sloppy quorum)
  * RANGE      request:  i32 length, first storage key (inclusive), i32 length, end key (exclusive),
  *                      i32 limit
  *            response: u8 1 if the limit cut the range short, i32 n, n times (i32 length, storage
@@ -36,6 +38,7 @@ final class ReplicaMessages {
     static final int SCAN = 43;
     static final int SIZE = 44;
     static final int RANGE = 45;
+    static final int HINT = 46;
 
     private ReplicaMessages() {
     }
@@ -45,6 +48,12 @@ final class ReplicaMessages {
         b.putInt(sk.length).put(sk);
         SiblingSetCodec.write(b, set);
         return b.array();
+    }
+
+    static byte[] hint(String target, byte[] mergePayload) {
+        byte[] name = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + name.length + mergePayload.length).putShort((short) name.length).put(name)
+                .put(mergePayload).array();
     }
 
     /** A write for a replica to coordinate. */

@@ -27,7 +27,20 @@ final class ReplicaService {
     void register(PeerTransport transport) {
         transport.register(ReplicaMessages.READ, RequestHandler.blocking((peer, sk) -> {
             SiblingSet set = replica.read(sk);
+            SiblingSet hinted = coordinator.handoff().hinted(sk); // held here for a replica that is down
+            if (hinted != null) {
+                set = set == null ? hinted : set.merge(hinted);
+            }
             return set == null ? new byte[0] : SiblingSetCodec.encode(set);
+        }));
+        transport.register(ReplicaMessages.HINT, RequestHandler.blocking((peer, payload) -> {
+            ByteBuffer b = ByteBuffer.wrap(payload);
+            String target = new String(ReplicaMessages.bytes(b, b.getShort() & 0xffff), StandardCharsets.UTF_8);
+            byte[] sk = ReplicaMessages.bytes(b, b.getInt());
+            if (!coordinator.handoff().hint(target, sk, SiblingSetCodec.read(b), true)) {
+                throw new IllegalStateException("hints for " + target + " are full");
+            }
+            return new byte[0];
         }));
         transport.register(ReplicaMessages.MERGE, RequestHandler.blocking((peer, payload) -> {
             ByteBuffer b = ByteBuffer.wrap(payload);

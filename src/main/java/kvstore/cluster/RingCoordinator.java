@@ -73,6 +73,8 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final KeyLocks commandLocks = new KeyLocks();
     private final ThreadLocal<Scope> scopes = ThreadLocal.withInitial(Scope::new);
     private final Gossiper gossiper;
+    private final HintedHandoff handoff;
+    private final boolean sloppyQuorum;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
@@ -80,7 +82,8 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final RingElements elements = new RingElements(this);
 
     public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
-                           Gossiper gossiper, Duration timeout, int defaultR, int defaultW, ExecutorService background) {
+                           Gossiper gossiper, HintedHandoff handoff, boolean sloppyQuorum, Duration timeout,
+                           int defaultR, int defaultW, ExecutorService background) {
         this.ring = ring;
         this.self = ring.member(selfName);
         if (self == null) {
@@ -89,6 +92,8 @@ public final class RingCoordinator implements Keyspace, Topology {
         this.replica = replica;
         this.transport = transport;
         this.gossiper = gossiper;
+        this.handoff = handoff;
+        this.sloppyQuorum = sloppyQuorum;
         this.timeout = timeout;
         int n = ring.replicationFactor();
         this.defaultR = Math.max(1, Math.min(defaultR, n));
@@ -99,6 +104,10 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     public LocalReplica replica() {
         return replica;
+    }
+
+    HintedHandoff handoff() {
+        return handoff;
     }
 
     // ---- per-command scope
@@ -172,8 +181,9 @@ public final class RingCoordinator implements Keyspace, Topology {
                 return seen[0];
             }
         }
-        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
-        int r = readQuorum(prefs.size());
+        List<RingMember> replicas = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
+        int r = readQuorum(replicas.size());
+        List<RingMember> prefs = withStandIns(sk, replicas, r);
         ReadRound round = new ReadRound(sk, prefs, r);
         // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
         int local = prefs.indexOf(self);
@@ -211,6 +221,32 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         s.remember(sk, set);
         return set;
+    }
+
+    /**
+     * The replicas to ask for a read: the preference list, or, with a sloppy quorum and fewer than R of
+     * its members up, the list with its down members replaced by live fallbacks, which answer from the
+     * hints they hold for them.
+     */
+    private List<RingMember> withStandIns(byte[] sk, List<RingMember> replicas, int r) {
+        if (!sloppyQuorum) {
+            return replicas;
+        }
+        int live = 0;
+        for (RingMember m : replicas) {
+            live += isUp(m) ? 1 : 0;
+        }
+        if (live >= r) {
+            return replicas;
+        }
+        List<RingMember> fallbacks = liveFallbacks(sk);
+        List<RingMember> asked = new ArrayList<>(replicas);
+        for (int i = 0; i < asked.size() && !fallbacks.isEmpty(); i++) {
+            if (!isUp(asked.get(i))) {
+                asked.set(i, fallbacks.remove(0));
+            }
+        }
+        return asked;
     }
 
     /** One quorum read: completes {@link #quorum} at R replies, repairs when all have answered. */
@@ -301,8 +337,11 @@ public final class RingCoordinator implements Keyspace, Topology {
                 if (!ok[i] || (sets[i] != null && sameSet(sets[i], merged))) {
                     continue;
                 }
-                readRepairs.incrementAndGet();
                 RingMember m = prefs.get(i);
+                if (!ring.preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(m)) {
+                    continue; // a stand-in for a down replica holds hints, not the key
+                }
+                readRepairs.incrementAndGet();
                 if (m == self) {
                     background.execute(() -> replica.merge(sk, merged));
                 } else {
@@ -562,37 +601,71 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         byte[] payload = ReplicaMessages.merge(sk, next);
         int[] counts = {1, 0}; // acks (this node's included), failures
+        java.util.function.BiConsumer<Object, Throwable> answered = (x, e) -> {
+            boolean succeed = false;
+            boolean fail = false;
+            int acked;
+            synchronized (counts) {
+                if (e == null) {
+                    counts[0]++;
+                    acks.set(counts[0]);
+                    succeed = counts[0] == w;
+                } else {
+                    counts[1]++;
+                }
+                // fail once every replica has answered or timed out, so the error counts them all
+                if (counts[0] + counts[1] == prefs.size() && counts[0] < w) {
+                    fail = true;
+                }
+                acked = counts[0];
+            }
+            if (succeed) {
+                result.complete(next);
+            } else if (fail) {
+                result.completeExceptionally(new UnavailableException(
+                        "NOREPLICAS Not enough good replicas to write. (answered: " + acked + " of " + w + ")"));
+            }
+        };
+        List<RingMember> fallbacks = null;
         for (RingMember m : prefs) {
             if (m == self) {
                 continue;
             }
+            if (!isUp(m)) {
+                // the replica is down: a hint here for it, and with a sloppy quorum one on the next
+                // healthy node beyond the preference list, whose acknowledgement counts toward W
+                handoff.hint(m.name(), sk, next, false);
+                if (fallbacks == null) {
+                    fallbacks = sloppyQuorum ? liveFallbacks(sk) : new ArrayList<>();
+                }
+                if (fallbacks.isEmpty()) {
+                    answered.accept(null, new PeerUnavailableException(m.name(), "down"));
+                } else {
+                    RingMember f = fallbacks.remove(0);
+                    request(f, ReplicaMessages.HINT, ReplicaMessages.hint(m.name(), payload), timeout)
+                            .whenComplete(answered);
+                }
+                continue;
+            }
             request(m, ReplicaMessages.MERGE, payload, timeout).whenComplete((x, e) -> {
-                boolean succeed = false;
-                boolean fail = false;
-                int acked;
-                synchronized (counts) {
-                    if (e == null) {
-                        counts[0]++;
-                        acks.set(counts[0]);
-                        succeed = counts[0] == w;
-                    } else {
-                        counts[1]++;
-                    }
-                    // fail once every replica has answered or timed out, so the error counts them all
-                    if (counts[0] + counts[1] == prefs.size() && counts[0] < w) {
-                        fail = true;
-                    }
-                    acked = counts[0];
+                if (e != null) { // handed over once it answers again
+                    background.execute(() -> handoff.hint(m.name(), sk, next, false));
                 }
-                if (succeed) {
-                    result.complete(next);
-                } else if (fail) {
-                    result.completeExceptionally(new UnavailableException(
-                            "NOREPLICAS Not enough good replicas to write. (answered: " + acked + " of " + w + ")"));
-                }
+                answered.accept(x, e);
             });
         }
         return result;
+    }
+
+    /** The live nodes beyond the preference list of {@code sk}'s slot, clockwise (sloppy quorum). */
+    private List<RingMember> liveFallbacks(byte[] sk) {
+        List<RingMember> out = new ArrayList<>();
+        for (RingMember m : ring.fallbacks(kvstore.storage.StorageKey.slot(sk))) {
+            if (isUp(m)) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** Hands a write to the first replica of the key that answers. */
@@ -863,10 +936,13 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public List<String> infoFields() {
-        return List.of("ring_read_repairs:" + readRepairs.get(),
+        List<String> out = new ArrayList<>(List.of("ring_read_repairs:" + readRepairs.get(),
                 "ring_forwarded_writes:" + forwardedWrites.get(),
                 "ring_read_quorum_failures:" + readFailures.get(),
-                "ring_write_quorum_failures:" + writeFailures.get());
+                "ring_write_quorum_failures:" + writeFailures.get(),
+                "ring_sloppy_quorum:" + (sloppyQuorum ? "yes" : "no")));
+        out.addAll(handoff.infoFields());
+        return out;
     }
 
     @Override

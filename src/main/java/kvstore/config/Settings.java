@@ -73,6 +73,10 @@ final class Settings {
                 Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false),
                 Setting.integer("gossip-interval", 1000, 10, 60_000, false),
                 Setting.integer("phi-convict-threshold", 8, 1, 100, false),
+                Setting.bool("sloppy-quorum", true, false),
+                Setting.memory("hint-max-bytes", 256L * 1024 * 1024, 0, Long.MAX_VALUE, false),
+                Setting.integer("hint-max-age", 10800, 1, Integer.MAX_VALUE, false),
+                Setting.memory("hint-throughput", 16L * 1024 * 1024, 0, Long.MAX_VALUE, false),
                 Setting.integer("max-siblings", 100, 1, 100_000, true))) {
             m.put(s.name(), s);
         }

@@ -1,0 +1,176 @@
+package kvstore.compat;
+
+import kvstore.KvNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hinted handoff and sloppy quorum. A node killed with SIGKILL under a steady write load costs no
+ * write (N=3, W=2); its peers keep hints for it, and after it restarts they hand them over until none
+ * is left and it holds every acknowledged write. With four nodes, a write at W=3 while a replica is
+ * cut off is acknowledged by the next node beyond the preference list (sloppy quorum), read back
+ * through it during the outage, and handed to the replica after healing; `sloppy-quorum no` refuses
+ * the same write with -NOREPLICAS.
+ */
+class HintedHandoffIT {
+    private static final String[] FAST = {"--gossip-interval", "50", "--replication-factor", "3",
+            "--read-quorum", "2", "--write-quorum", "2", "--cluster-request-timeout", "500"};
+
+    private static long infoField(RespConnection c, String field) throws IOException {
+        for (String line : c.call("INFO", "cluster").text().split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + field + " in INFO cluster");
+    }
+
+    @Test
+    void aKilledNodeCostsNoWriteAndGetsEveryHintAfterItsRestart() throws Exception {
+        int k = 3;
+        int[] ports = new int[k];
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < k; i++) {
+            ports[i] = LocalRing.freePort();
+            members.append(i == 0 ? "" : ",").append("n").append(i + 1).append("@127.0.0.1:").append(ports[i])
+                    .append("::1:").append(LocalRing.freePort());
+        }
+        Path[] dirs = new Path[k];
+        List<KvstoreProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < k; i++) {
+                dirs[i] = Files.createTempDirectory("kvstore-handoff");
+                nodes.add(start(dirs[i], ports[i], i, members.toString()));
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger acknowledged = new AtomicInteger();
+            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread writer = new Thread(() -> {
+                try (RespConnection a = new RespConnection(ports[0])) {
+                    for (int i = 0; !stop.get(); i++) {
+                        RespValue v = a.call("SET", "key:" + i, "value:" + i);
+                        if (v.type() == '+') {
+                            acknowledged.set(i + 1);
+                        } else {
+                            failures.add("SET key:" + i + " -> " + v.text());
+                        }
+                    }
+                } catch (IOException e) {
+                    failures.add(e.toString());
+                }
+            });
+            writer.start();
+            try (RespConnection a = new RespConnection(ports[0])) {
+                LocalRing.await("writes before the kill", 10_000, () -> acknowledged.get() >= 300);
+                nodes.get(2).kill();
+                int atKill = acknowledged.get();
+                LocalRing.await("writes while n3 is dead", 20_000, () -> acknowledged.get() >= atKill + 500);
+                assertTrue(infoField(a, "ring_hints_pending") > 0, "n1 keeps hints for n3");
+                nodes.set(2, start(dirs[2], ports[2], 2, members.toString()));
+                LocalRing.await("more writes after the restart", 20_000, () -> acknowledged.get() >= atKill + 700);
+                stop.set(true);
+                writer.join(10_000);
+                assertEquals(List.of(), failures);
+                try (RespConnection b = new RespConnection(ports[1])) {
+                    LocalRing.await("the hints to drain", 30_000, () -> {
+                        try {
+                            return infoField(a, "ring_hints_pending") == 0 && infoField(b, "ring_hints_pending") == 0;
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    });
+                }
+                assertTrue(infoField(a, "ring_hints_delivered") > 0);
+            }
+            // n3's own copy (R=1 answers from it) holds every acknowledged write
+            try (RespConnection c = new RespConnection(ports[2])) {
+                assertEquals("OK", c.call("CONSISTENCY", "ONE").text());
+                for (int i = 0; i < acknowledged.get(); i++) {
+                    assertEquals("value:" + i, c.call("GET", "key:" + i).text(), "key:" + i + " on n3");
+                }
+            }
+        } finally {
+            for (KvstoreProcess p : nodes) {
+                p.close();
+            }
+        }
+    }
+
+    private static KvstoreProcess start(Path dir, int port, int i, String members) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes", members,
+                "--cluster-secret", "s3cret"));
+        args.addAll(List.of(FAST));
+        return KvstoreProcess.start(dir, port, args.toArray(new String[0]));
+    }
+
+    @Test
+    void aSloppyQuorumWritesToTheNextHealthyNodeAndHandsOffAfterHealing() throws Exception {
+        for (String sloppy : new String[] {"yes", "no"}) {
+            List<String> args = new ArrayList<>(List.of(FAST));
+            args.addAll(List.of("--sloppy-quorum", sloppy));
+            try (LocalRing ring = LocalRing.start(new String[] {"", "", "", ""}, args.toArray(new String[0]));
+                 RespConnection admin = new RespConnection(ring.port("n1"))) {
+                // a key whose preference list starts at n1, so n1 coordinates and n4 is beyond it
+                String found = null;
+                for (int i = 0; found == null; i++) {
+                    List<String> names = new ArrayList<>();
+                    admin.call("RING", "OWNERS", "k" + i).children().forEach(o -> names.add(o.text()));
+                    if (names.get(0).equals("n1") && !names.contains("n4")) {
+                        found = "k" + i;
+                    }
+                }
+                String key = found;
+                List<String> owners = new ArrayList<>();
+                admin.call("RING", "OWNERS", key).children().forEach(o -> owners.add(o.text()));
+                String down = owners.get(2);
+                for (String n : ring.names) {
+                    if (!n.equals(down)) {
+                        ring.cut(n, down);
+                    }
+                }
+                try (RespConnection a = new RespConnection(ring.port("n1"))) {
+                    LocalRing.await(down + " convicted", 10_000, () -> ring.node("n1").cluster().topology()
+                            .state(down).equals("down"));
+                    assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
+                    RespValue reply = a.call("SET", key, "sloppy");
+                    if (sloppy.equals("no")) {
+                        assertTrue(reply.text().startsWith("NOREPLICAS"), reply.toString());
+                        continue;
+                    }
+                    assertEquals("OK", reply.text(), "W=3 met by n4 standing in for " + down);
+                    assertEquals("sloppy", a.call("GET", key).text(), "R=3 read through the stand-in");
+                    for (String n : ring.names) {
+                        if (!n.equals(down)) {
+                            ring.heal(n, down);
+                        }
+                    }
+                    KvNode replica = ring.node(down);
+                    LocalRing.await("the hint handed to " + down, 10_000, () -> {
+                        var set = replica.cluster().replica().read(0, key.getBytes(StandardCharsets.UTF_8));
+                        return set != null && "sloppy".equals(new String(set.winner().value(), StandardCharsets.UTF_8));
+                    });
+                    try (RespConnection four = new RespConnection(ring.port("n4"))) {
+                        LocalRing.await("n4's hints to drain", 10_000, () -> {
+                            try {
+                                return infoField(four, "ring_hints_pending") == 0;
+                            } catch (IOException e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
