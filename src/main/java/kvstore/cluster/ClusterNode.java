@@ -32,24 +32,18 @@ public final class ClusterNode implements AutoCloseable {
     private final Topology topology;
     private final LocalReplica replica;
     private final PeerTransport transport;
-    private final Gossiper gossiper;
-    private final HintedHandoff handoff;
-    private final ScheduledExecutorService timer;
-    private final ScheduledExecutorService handoffTimer;
+    /** Ring only: gossip, hint delivery and anti-entropy, each on its own timer thread. */
+    private final Background tasks;
     private final ExecutorService commandExecutor;
     private final ExecutorService background;
 
     private ClusterNode(Keyspace keyspace, Topology topology, LocalReplica replica, PeerTransport transport,
-                        Gossiper gossiper, HintedHandoff handoff, ExecutorService commandExecutor,
-                        ExecutorService background) {
+                        Background tasks, ExecutorService commandExecutor, ExecutorService background) {
         this.keyspace = keyspace;
         this.topology = topology;
         this.replica = replica;
         this.transport = transport;
-        this.gossiper = gossiper;
-        this.handoff = handoff;
-        this.timer = gossiper == null ? null : timer("kvstore-gossip-" + topology.nodeName());
-        this.handoffTimer = handoff == null ? null : timer("kvstore-handoff-" + topology.nodeName());
+        this.tasks = tasks;
         this.commandExecutor = commandExecutor;
         this.background = background;
     }
@@ -73,7 +67,7 @@ public final class ClusterNode implements AutoCloseable {
                     config.getInt("node-weight"))
                     : members.get(0);
             Ring ring = new Ring(List.of(me), 1);
-            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null, null);
+            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null);
         }
         RingMember me = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("node-name '" + name + "' is not one of the nodes in cluster-nodes"));
@@ -125,12 +119,14 @@ public final class ClusterNode implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot open the hints under " + config.get("dir"), e);
         }
+        AntiEntropy antiEntropy = new AntiEntropy(ring, me, replica, transport, gossiper::isUp, requestTimeout,
+                config.getLong("anti-entropy-throughput"));
         RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport, gossiper, handoff,
-                config.getBool("sloppy-quorum"), requestTimeout,
+                antiEntropy, config.getBool("sloppy-quorum"), requestTimeout,
                 config.getInt("read-quorum"), config.getInt("write-quorum"), background);
         transport.setPeers(resolve(peers));
-        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, gossiper, handoff, commands,
-                background);
+        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper, handoff,
+                antiEntropy, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name), commands, background);
     }
 
     private static ScheduledExecutorService timer(String name) {
@@ -163,8 +159,7 @@ public final class ClusterNode implements AutoCloseable {
     public ClusterNode start() throws InterruptedException {
         if (transport != null) {
             transport.start();
-            gossiper.start(timer);
-            handoff.start(handoffTimer, Duration.ofMillis(200));
+            tasks.start();
             log.info("Node {} joined a ring of {} nodes (N={}, R={}, W={})", topology.nodeName(),
                     topology.ring().members().size(), topology.replicationFactor(),
                     topology.defaultReadQuorum(), topology.defaultWriteQuorum());
@@ -203,16 +198,53 @@ public final class ClusterNode implements AutoCloseable {
         if (commandExecutor != null) {
             commandExecutor.shutdownNow();
         }
-        if (timer != null) {
-            timer.shutdownNow();
-            handoffTimer.shutdownNow();
-            handoff.close();
+        if (tasks != null) {
+            tasks.close();
         }
         if (transport != null) {
             transport.close();
         }
         if (background != null) {
             background.shutdownNow();
+        }
+    }
+
+    /** A ring node's background work, each on its own timer thread so that none delays another. */
+    private static final class Background implements AutoCloseable {
+        private final Gossiper gossiper;
+        private final HintedHandoff handoff;
+        private final AntiEntropy antiEntropy;
+        private final Duration antiEntropyInterval;
+        private final ScheduledExecutorService gossip;
+        private final ScheduledExecutorService hints;
+        private final ScheduledExecutorService aae;
+
+        Background(Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy, Duration antiEntropyInterval,
+                   String node) {
+            this.gossiper = gossiper;
+            this.handoff = handoff;
+            this.antiEntropy = antiEntropy;
+            this.antiEntropyInterval = antiEntropyInterval;
+            this.gossip = timer("kvstore-gossip-" + node);
+            this.hints = timer("kvstore-hints-" + node);
+            this.aae = timer("kvstore-aae-" + node);
+        }
+
+        void start() {
+            gossiper.start(gossip);
+            handoff.start(hints, Duration.ofMillis(200));
+            antiEntropy.register();
+            if (!antiEntropyInterval.isZero()) {
+                antiEntropy.start(aae, antiEntropyInterval);
+            }
+        }
+
+        @Override
+        public void close() {
+            gossip.shutdownNow();
+            hints.shutdownNow();
+            aae.shutdownNow();
+            handoff.close();
         }
     }
 

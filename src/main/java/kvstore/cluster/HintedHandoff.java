@@ -187,21 +187,7 @@ final class HintedHandoff implements AutoCloseable {
             for (HintLog.Hint h : batch) {
                 held.computeIfPresent(ByteBuffer.wrap(h.sk()), (k, v) -> RingCoordinator.sameSet(v, h.set()) ? null : v);
             }
-            throttle(start, sent);
-        }
-    }
-
-    private void throttle(long start, long sent) {
-        if (bytesPerSecond <= 0) {
-            return;
-        }
-        long due = (long) (sent * 1e9 / bytesPerSecond) - (System.nanoTime() - start);
-        if (due > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(due);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Throttle.pace(start, sent, bytesPerSecond);
         }
     }
 

@@ -49,6 +49,8 @@ public final class LocalReplica {
     private final AtomicBoolean activeExpire = new AtomicBoolean(true);
     private final AtomicLong expiredKeys = new AtomicLong();
     private volatile int maxSiblings = Integer.MAX_VALUE;
+    /** Ring only: the hash trees of what this replica stores, for anti-entropy. */
+    private final MerkleTrees trees;
 
     /**
      * @param locks the locks serialising changes of one key; a single node shares the command locks
@@ -60,6 +62,7 @@ public final class LocalReplica {
         this.actor = actor;
         this.locks = locks;
         this.keepTombstones = keepTombstones;
+        this.trees = keepTombstones ? new MerkleTrees() : null;
         this.counters = new DbCounters[databases];
         for (int i = 0; i < databases; i++) {
             counters[i] = new DbCounters();
@@ -87,7 +90,8 @@ public final class LocalReplica {
 
     /**
      * Rebuilds the counters and the expiry index from what the engine holds: run once at start-up,
-     * before serving, when the engine kept data from an earlier run. Reads every key entry once.
+     * before serving, when the engine kept data from an earlier run. Reads every key entry once, and
+     * on a ring every entry once more for the hash trees.
      */
     public void recount() {
         keyEntries(StorageKey.slotStart(0), null, (sk, set) -> {
@@ -96,6 +100,27 @@ public final class LocalReplica {
             }
             return true;
         });
+        if (trees != null) { // every entry, elements included
+            try (EngineCursor c = engine.range(StorageKey.slotStart(0), null)) {
+                while (c.next()) {
+                    trees.update(c.key(), null, c.value());
+                }
+            }
+        }
+    }
+
+    /** Calls {@code action} with every stored entry of {@code slot}, tombstones included, in storage order. */
+    void forEachInSlot(int slot, java.util.function.BiConsumer<byte[], SiblingSet> action) {
+        try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
+            while (c.next()) {
+                action.accept(c.key(), c.value());
+            }
+        }
+    }
+
+    /** The hash trees of what this replica stores (ring only; null on a single node). */
+    MerkleTrees trees() {
+        return trees;
     }
 
     /** Receives key entries from {@link #keyEntries}; returns false to stop the walk. */
@@ -194,6 +219,9 @@ public final class LocalReplica {
                 removeElements(sk);
             }
             engine.put(sk, next);
+            if (trees != null) {
+                trees.update(sk, current, next);
+            }
             account(sk, current == null ? null : current.winner(), next.winner());
             return next;
         } finally {
@@ -353,6 +381,9 @@ public final class LocalReplica {
             SiblingSet next = current == null ? incoming : current.merge(incoming);
             if (current == null || !RingCoordinator.sameSet(current, next)) {
                 engine.put(sk, next);
+                if (trees != null) {
+                    trees.update(sk, current, next);
+                }
                 account(sk, current == null ? null : current.winner(), next.winner());
             }
             return next;

@@ -74,6 +74,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final ThreadLocal<Scope> scopes = ThreadLocal.withInitial(Scope::new);
     private final Gossiper gossiper;
     private final HintedHandoff handoff;
+    private final AntiEntropy antiEntropy;
     private final boolean sloppyQuorum;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
@@ -82,7 +83,8 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final RingElements elements = new RingElements(this);
 
     public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
-                           Gossiper gossiper, HintedHandoff handoff, boolean sloppyQuorum, Duration timeout,
+                           Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy, boolean sloppyQuorum,
+                           Duration timeout,
                            int defaultR, int defaultW, ExecutorService background) {
         this.ring = ring;
         this.self = ring.member(selfName);
@@ -93,6 +95,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         this.transport = transport;
         this.gossiper = gossiper;
         this.handoff = handoff;
+        this.antiEntropy = antiEntropy;
         this.sloppyQuorum = sloppyQuorum;
         this.timeout = timeout;
         int n = ring.replicationFactor();
@@ -922,6 +925,13 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
+    public String repair(int slot) {
+        AntiEntropy.Result r = antiEntropy.repairAll(slot);
+        return "slots compared: " + r.slotsCompared() + ", differing: " + r.slotsDiffering() + ", entries repaired: "
+                + r.entriesRepaired() + ", bytes: " + r.bytes();
+    }
+
+    @Override
     public boolean setLinkCut(String peer, boolean cut) {
         if (peer.equals(self.name()) || ring.member(peer) == null) {
             return false;
@@ -942,6 +952,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 "ring_write_quorum_failures:" + writeFailures.get(),
                 "ring_sloppy_quorum:" + (sloppyQuorum ? "yes" : "no")));
         out.addAll(handoff.infoFields());
+        out.addAll(antiEntropy.infoFields());
         return out;
     }
 

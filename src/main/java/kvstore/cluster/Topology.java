@@ -38,6 +38,14 @@ public interface Topology {
         return false;
     }
 
+    /**
+     * Runs anti-entropy now with every peer that is up, for {@code slot} or (-1) every slot this node
+     * replicates (RING REPAIR); returns a one-line summary.
+     */
+    default String repair(int slot) {
+        return "nothing to repair on a single node";
+    }
+
     /** INFO cluster fields beyond the ring's shape, "name:value" lines. */
     default List<String> infoFields() {
         return List.of();

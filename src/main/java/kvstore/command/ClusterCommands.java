@@ -57,6 +57,9 @@ final class ClusterCommands {
         ring.subcommand(CommandSpec.builder("heal", 3, (se, a) -> cut(se, a, false)).flags(LOADING, STALE)
                 .categories("admin", "slow", "dangerous").group("server")
                 .doc("Restore traffic with a peer after RING CUT (needs enable-debug-command)", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("repair", -2, this::repair).flags(LOADING, STALE)
+                .categories("admin", "slow").group("server")
+                .doc("Run anti-entropy now with every live peer: RING REPAIR [slot]", "kvstore").build());
         ring.subcommand(CommandSpec.builder("help", 2, this::ringHelp).flags(LOADING, STALE).categories("slow")
                 .group("server").doc("Show helpful text about the different subcommands", "kvstore").build());
         t.add(ring);
@@ -194,6 +197,26 @@ final class ClusterCommands {
         return SimpleReply.OK;
     }
 
+    /** RING REPAIR [slot]: anti-entropy now, for one slot or every slot this node replicates. */
+    private Reply repair(Session s, byte[][] a) {
+        if (a.length > 3) {
+            return ErrorReply.SYNTAX;
+        }
+        int slot = -1;
+        if (a.length == 3) {
+            long v = Args.parseLong(a[2]);
+            if (v < 0 || v >= KeySlot.SLOTS) {
+                return ErrorReply.err("slot must be a number from 0 to " + (KeySlot.SLOTS - 1));
+            }
+            slot = (int) v;
+        }
+        try {
+            return BulkReply.of(topology().repair(slot));
+        } catch (IllegalStateException e) {
+            return ErrorReply.err("anti-entropy failed: " + e.getMessage());
+        }
+    }
+
     private Reply ringHelp(Session s, byte[][] a) {
         return ArrayReply.of(List.of(
                 BulkReply.of("RING <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
@@ -205,6 +228,8 @@ final class ClusterCommands {
                 BulkReply.of("    Drop all traffic between this node and <node> (needs enable-debug-command)."),
                 BulkReply.of("HEAL <node>"),
                 BulkReply.of("    Restore the traffic RING CUT dropped."),
+                BulkReply.of("REPAIR [<slot>]"),
+                BulkReply.of("    Compare hash trees with every live peer now and exchange what differs."),
                 BulkReply.of("HELP"),
                 BulkReply.of("    Print this help.")));
     }

@@ -77,6 +77,8 @@ final class Settings {
                 Setting.memory("hint-max-bytes", 256L * 1024 * 1024, 0, Long.MAX_VALUE, false),
                 Setting.integer("hint-max-age", 10800, 1, Integer.MAX_VALUE, false),
                 Setting.memory("hint-throughput", 16L * 1024 * 1024, 0, Long.MAX_VALUE, false),
+                Setting.integer("anti-entropy-interval", 60, 0, Integer.MAX_VALUE, false),
+                Setting.memory("anti-entropy-throughput", 8L * 1024 * 1024, 0, Long.MAX_VALUE, false),
                 Setting.integer("max-siblings", 100, 1, 100_000, true))) {
             m.put(s.name(), s);
         }

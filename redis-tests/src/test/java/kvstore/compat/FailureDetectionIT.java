@@ -43,7 +43,7 @@ class FailureDetectionIT {
     void aCutOffPeerIsMarkedDownRoutedAroundAndUpAgain() throws Exception {
         List<String> args = new ArrayList<>(List.of(FAST));
         args.addAll(List.of("--cluster-request-timeout", "3000"));
-        try (LocalRing ring = LocalRing.start(new String[] {"", "", ""}, args.toArray(new String[0]));
+        try (LocalRing ring = LocalRing.start(new String[] {"", "", ""}, args.toArray(new String[0])).awaitAllUp();
              RespConnection a = new RespConnection(ring.port("n1"));
              RespConnection b = new RespConnection(ring.port("n2"))) {
             awaitState(a, "n3", "up", "n1 to hear from n3");
@@ -98,6 +98,7 @@ class FailureDetectionIT {
             }
             try (RespConnection a = new RespConnection(ports[0]);
                  RespConnection c = new RespConnection(ports[2])) {
+                awaitState(a, "n2", "up", "n1 to hear from n2");
                 awaitState(a, "n3", "up", "n1 to hear from n3");
                 for (int i = 0; i < 100; i++) {
                     assertEquals("OK", a.call("SET", "before:" + i, "v" + i).text());

@@ -53,6 +53,9 @@ class HintedHandoffIT {
                 dirs[i] = Files.createTempDirectory("kvstore-handoff");
                 nodes.add(start(dirs[i], ports[i], i, members.toString()));
             }
+            try (RespConnection a = new RespConnection(ports[0])) {
+                LocalRing.await("n1 to see its peers up", 15_000, () -> up(a, "n2") && up(a, "n3"));
+            }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger acknowledged = new AtomicInteger();
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -107,6 +110,14 @@ class HintedHandoffIT {
         }
     }
 
+    private static boolean up(RespConnection c, String peer) {
+        try {
+            return c.call("INFO", "cluster").text().contains("ring_peer_" + peer + ":state=up");
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
     private static KvstoreProcess start(Path dir, int port, int i, String members) throws Exception {
         List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes", members,
                 "--cluster-secret", "s3cret"));
@@ -119,7 +130,7 @@ class HintedHandoffIT {
         for (String sloppy : new String[] {"yes", "no"}) {
             List<String> args = new ArrayList<>(List.of(FAST));
             args.addAll(List.of("--sloppy-quorum", sloppy));
-            try (LocalRing ring = LocalRing.start(new String[] {"", "", "", ""}, args.toArray(new String[0]));
+            try (LocalRing ring = LocalRing.start(new String[] {"", "", "", ""}, args.toArray(new String[0])).awaitAllUp();
                  RespConnection admin = new RespConnection(ring.port("n1"))) {
                 // a key whose preference list starts at n1, so n1 coordinates and n4 is beyond it
                 String found = null;

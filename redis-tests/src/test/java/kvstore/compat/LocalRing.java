@@ -74,6 +74,21 @@ final class LocalRing implements AutoCloseable {
         return node(name).port();
     }
 
+    /** Waits until every node sees every other as up (a fast failure detector may convict slow starters). */
+    LocalRing awaitAllUp() throws InterruptedException {
+        await("every node to see every other up", 15_000, () -> {
+            for (KvNode n : nodes) {
+                for (String peer : names) {
+                    if (!n.cluster().topology().state(peer).matches("up|myself")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+        return this;
+    }
+
     /** Cuts the link between two nodes in both directions. */
     void cut(String a, String b) {
         node(a).cluster().transport().faults().drop(b);
