@@ -2,13 +2,6 @@ package kvstore.compat;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,36 +70,20 @@ class AntiEntropyIT {
 
     @Test
     void aNodeWhoseDataWasWipedGetsEveryKeyBack() throws Exception {
-        int k = 3;
-        int[] ports = new int[k];
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < k; i++) {
-            ports[i] = LocalRing.freePort();
-            members.append(i == 0 ? "" : ",").append("n").append(i + 1).append("@127.0.0.1:").append(ports[i])
-                    .append("::1:").append(LocalRing.freePort());
-        }
-        Path[] dirs = new Path[k];
-        List<KvstoreProcess> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < k; i++) {
-                dirs[i] = Files.createTempDirectory("kvstore-aae");
-                nodes.add(start(dirs[i], ports[i], i, members.toString()));
-            }
-            try (RespConnection a = new RespConnection(ports[0])) {
-                LocalRing.await("n1 to see n3", 10_000, () -> up(a, "n3"));
+        try (ProcessRing ring = new ProcessRing(3, NO_HINTS)) {
+            try (RespConnection a = new RespConnection(ring.ports[0])) {
+                ProcessRing.awaitUp(a, "n2", "n3");
                 assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
                 for (int i = 0; i < 3000; i++) {
                     assertEquals("OK", a.call("SET", "key:" + i, "v" + i).text());
                 }
                 assertEquals("3", a.call("SADD", "s", "x", "y", "z").text());
             }
-            nodes.get(2).kill();
-            try (Stream<Path> files = Files.walk(dirs[2].resolve("data"))) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-            nodes.set(2, start(dirs[2], ports[2], 2, members.toString()));
-            try (RespConnection c = new RespConnection(ports[2])) {
-                LocalRing.await("n3 to see n1 and n2", 10_000, () -> up(c, "n1") && up(c, "n2"));
+            ring.node(2).kill();
+            ring.wipeData(2);
+            ring.restart(2);
+            try (RespConnection c = new RespConnection(ring.ports[2])) {
+                ProcessRing.awaitUp(c, "n1", "n2");
                 assertEquals("OK", c.call("CONSISTENCY", "ONE").text());
                 assertEquals(-1, c.call("GET", "key:1").length(), "wiped");
                 RespValue r = c.call("RING", "REPAIR");
@@ -117,25 +94,6 @@ class AntiEntropyIT {
                 }
                 assertEquals("3", c.call("SCARD", "s").text());
             }
-        } finally {
-            for (KvstoreProcess p : nodes) {
-                p.close();
-            }
         }
-    }
-
-    private static boolean up(RespConnection c, String peer) {
-        try {
-            return c.call("INFO", "cluster").text().contains("ring_peer_" + peer + ":state=up");
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        }
-    }
-
-    private static KvstoreProcess start(Path dir, int port, int i, String members) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes", members,
-                "--cluster-secret", "s3cret"));
-        args.addAll(List.of(NO_HINTS));
-        return KvstoreProcess.start(dir, port, args.toArray(new String[0]));
     }
 }

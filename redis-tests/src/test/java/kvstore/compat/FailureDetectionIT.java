@@ -3,7 +3,6 @@ package kvstore.compat;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,23 +19,8 @@ class FailureDetectionIT {
     private static final String[] FAST = {"--gossip-interval", "50", "--phi-convict-threshold", "8",
             "--replication-factor", "3", "--read-quorum", "2", "--write-quorum", "2"};
 
-    private static String peerState(RespConnection c, String peer) throws IOException {
-        for (String line : c.call("INFO", "cluster").text().split("\r\n")) {
-            if (line.startsWith("ring_peer_" + peer + ":")) {
-                return line.substring(line.indexOf("state=") + 6, line.indexOf(','));
-            }
-        }
-        throw new AssertionError("no ring_peer_" + peer + " line in INFO cluster");
-    }
-
     private static void awaitState(RespConnection c, String peer, String state, String what) throws InterruptedException {
-        LocalRing.await(what, 10_000, () -> {
-            try {
-                return state.equals(peerState(c, peer));
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        LocalRing.await(what, 10_000, () -> state.equals(ProcessRing.peerState(c, peer)));
     }
 
     @Test
@@ -77,55 +61,33 @@ class FailureDetectionIT {
 
     @Test
     void aPausedNodeIsMarkedDownThenUpAndNothingIsLost() throws Exception {
-        int k = 3;
-        int[] ports = new int[k];
-        int[] bus = new int[k];
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < k; i++) {
-            ports[i] = LocalRing.freePort();
-            bus[i] = LocalRing.freePort();
-            members.append(i == 0 ? "" : ",").append("n").append(i + 1).append("@127.0.0.1:").append(ports[i])
-                    .append("::1:").append(bus[i]);
-        }
-        List<KvstoreProcess> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < k; i++) {
-                List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes",
-                        members.toString(), "--cluster-secret", "s3cret", "--cluster-request-timeout", "500"));
-                args.addAll(List.of(FAST));
-                nodes.add(KvstoreProcess.start(Files.createTempDirectory("kvstore-pause"), ports[i],
-                        args.toArray(new String[0])));
+        List<String> args = new ArrayList<>(List.of(FAST));
+        args.addAll(List.of("--cluster-request-timeout", "500"));
+        try (ProcessRing ring = new ProcessRing(3, args.toArray(new String[0]));
+             RespConnection a = new RespConnection(ring.ports[0]);
+             RespConnection c = new RespConnection(ring.ports[2])) {
+            ProcessRing.awaitUp(a, "n2", "n3");
+            for (int i = 0; i < 100; i++) {
+                assertEquals("OK", a.call("SET", "before:" + i, "v" + i).text());
             }
-            try (RespConnection a = new RespConnection(ports[0]);
-                 RespConnection c = new RespConnection(ports[2])) {
-                awaitState(a, "n2", "up", "n1 to hear from n2");
-                awaitState(a, "n3", "up", "n1 to hear from n3");
+            signal(ring.node(2), "STOP");
+            try {
+                awaitState(a, "n3", "down", "n1 to convict the paused n3");
                 for (int i = 0; i < 100; i++) {
-                    assertEquals("OK", a.call("SET", "before:" + i, "v" + i).text());
+                    assertEquals("OK", a.call("SET", "during:" + i, "v" + i).text()); // W=2 on n1 and n2
                 }
-                signal(nodes.get(2), "STOP");
-                try {
-                    awaitState(a, "n3", "down", "n1 to convict the paused n3");
-                    for (int i = 0; i < 100; i++) {
-                        assertEquals("OK", a.call("SET", "during:" + i, "v" + i).text()); // W=2 on n1 and n2
-                    }
-                } finally {
-                    signal(nodes.get(2), "CONT");
-                }
-                awaitState(a, "n3", "up", "n1 to see n3 back");
-                // n3 was paused, not its peers: it convicts nobody for its own silence
-                assertEquals("up", peerState(c, "n1"));
-                assertEquals("up", peerState(c, "n2"));
-                assertTrue(nodes.get(2).log().contains("was paused"), "n3 noticed its pause");
-                assertEquals("OK", c.call("CONSISTENCY", "ALL").text());
-                for (int i = 0; i < 100; i++) {
-                    assertEquals("v" + i, c.call("GET", "before:" + i).text());
-                    assertEquals("v" + i, c.call("GET", "during:" + i).text());
-                }
+            } finally {
+                signal(ring.node(2), "CONT");
             }
-        } finally {
-            for (KvstoreProcess p : nodes) {
-                p.close();
+            awaitState(a, "n3", "up", "n1 to see n3 back");
+            // n3 was paused, not its peers: it convicts nobody for its own silence
+            assertEquals("up", ProcessRing.peerState(c, "n1"));
+            assertEquals("up", ProcessRing.peerState(c, "n2"));
+            assertTrue(ring.node(2).log().contains("was paused"), "n3 noticed its pause");
+            assertEquals("OK", c.call("CONSISTENCY", "ALL").text());
+            for (int i = 0; i < 100; i++) {
+                assertEquals("v" + i, c.call("GET", "before:" + i).text());
+                assertEquals("v" + i, c.call("GET", "during:" + i).text());
             }
         }
     }

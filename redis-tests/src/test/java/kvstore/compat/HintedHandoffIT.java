@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,34 +25,16 @@ class HintedHandoffIT {
     private static final String[] FAST = {"--gossip-interval", "50", "--replication-factor", "3",
             "--read-quorum", "2", "--write-quorum", "2", "--cluster-request-timeout", "500"};
 
-    private static long infoField(RespConnection c, String field) throws IOException {
-        for (String line : c.call("INFO", "cluster").text().split("\r\n")) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1));
-            }
-        }
-        throw new AssertionError("no " + field + " in INFO cluster");
+    private static long hintsPending(RespConnection c) {
+        return Long.parseLong(ProcessRing.infoField(c, "ring_hints_pending"));
     }
 
     @Test
     void aKilledNodeCostsNoWriteAndGetsEveryHintAfterItsRestart() throws Exception {
-        int k = 3;
-        int[] ports = new int[k];
-        StringBuilder members = new StringBuilder();
-        for (int i = 0; i < k; i++) {
-            ports[i] = LocalRing.freePort();
-            members.append(i == 0 ? "" : ",").append("n").append(i + 1).append("@127.0.0.1:").append(ports[i])
-                    .append("::1:").append(LocalRing.freePort());
-        }
-        Path[] dirs = new Path[k];
-        List<KvstoreProcess> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < k; i++) {
-                dirs[i] = Files.createTempDirectory("kvstore-handoff");
-                nodes.add(start(dirs[i], ports[i], i, members.toString()));
-            }
+        try (ProcessRing ring = new ProcessRing(3, FAST)) {
+            int[] ports = ring.ports;
             try (RespConnection a = new RespConnection(ports[0])) {
-                LocalRing.await("n1 to see its peers up", 15_000, () -> up(a, "n2") && up(a, "n3"));
+                ProcessRing.awaitUp(a, "n2", "n3");
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger acknowledged = new AtomicInteger();
@@ -76,25 +56,19 @@ class HintedHandoffIT {
             writer.start();
             try (RespConnection a = new RespConnection(ports[0])) {
                 LocalRing.await("writes before the kill", 10_000, () -> acknowledged.get() >= 300);
-                nodes.get(2).kill();
+                ring.node(2).kill();
                 int atKill = acknowledged.get();
                 LocalRing.await("writes while n3 is dead", 20_000, () -> acknowledged.get() >= atKill + 500);
-                assertTrue(infoField(a, "ring_hints_pending") > 0, "n1 keeps hints for n3");
-                nodes.set(2, start(dirs[2], ports[2], 2, members.toString()));
+                assertTrue(hintsPending(a) > 0, "n1 keeps hints for n3");
+                ring.restart(2);
                 LocalRing.await("more writes after the restart", 20_000, () -> acknowledged.get() >= atKill + 700);
                 stop.set(true);
                 writer.join(10_000);
                 assertEquals(List.of(), failures);
                 try (RespConnection b = new RespConnection(ports[1])) {
-                    LocalRing.await("the hints to drain", 30_000, () -> {
-                        try {
-                            return infoField(a, "ring_hints_pending") == 0 && infoField(b, "ring_hints_pending") == 0;
-                        } catch (IOException e) {
-                            throw new RuntimeException(e);
-                        }
-                    });
+                    LocalRing.await("the hints to drain", 30_000, () -> hintsPending(a) == 0 && hintsPending(b) == 0);
                 }
-                assertTrue(infoField(a, "ring_hints_delivered") > 0);
+                assertTrue(Long.parseLong(ProcessRing.infoField(a, "ring_hints_delivered")) > 0);
             }
             // n3's own copy (R=1 answers from it) holds every acknowledged write
             try (RespConnection c = new RespConnection(ports[2])) {
@@ -103,26 +77,7 @@ class HintedHandoffIT {
                     assertEquals("value:" + i, c.call("GET", "key:" + i).text(), "key:" + i + " on n3");
                 }
             }
-        } finally {
-            for (KvstoreProcess p : nodes) {
-                p.close();
-            }
         }
-    }
-
-    private static boolean up(RespConnection c, String peer) {
-        try {
-            return c.call("INFO", "cluster").text().contains("ring_peer_" + peer + ":state=up");
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        }
-    }
-
-    private static KvstoreProcess start(Path dir, int port, int i, String members) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-nodes", members,
-                "--cluster-secret", "s3cret"));
-        args.addAll(List.of(FAST));
-        return KvstoreProcess.start(dir, port, args.toArray(new String[0]));
     }
 
     @Test
@@ -172,13 +127,7 @@ class HintedHandoffIT {
                         return set != null && "sloppy".equals(new String(set.winner().value(), StandardCharsets.UTF_8));
                     });
                     try (RespConnection four = new RespConnection(ring.port("n4"))) {
-                        LocalRing.await("n4's hints to drain", 10_000, () -> {
-                            try {
-                                return infoField(four, "ring_hints_pending") == 0;
-                            } catch (IOException e) {
-                                throw new RuntimeException(e);
-                            }
-                        });
+                        LocalRing.await("n4's hints to drain", 10_000, () -> hintsPending(four) == 0);
                     }
                 }
             }

@@ -74,12 +74,18 @@ final class LocalRing implements AutoCloseable {
         return node(name).port();
     }
 
-    /** Waits until every node sees every other as up (a fast failure detector may convict slow starters). */
+    /**
+     * Waits until every node sees every other as up and has its own link to it connected (a fast
+     * failure detector may convict slow starters; a link may still be backing off after a refused dial).
+     */
     LocalRing awaitAllUp() throws InterruptedException {
         await("every node to see every other up", 15_000, () -> {
             for (KvNode n : nodes) {
                 for (String peer : names) {
-                    if (!n.cluster().topology().state(peer).matches("up|myself")) {
+                    String state = n.cluster().topology().state(peer);
+                    // up as gossip heard it, possibly second hand, and this node's own link connected
+                    if (!state.equals("myself") && (!state.equals("up")
+                            || !n.cluster().transport().metrics(peer).connected())) {
                         return false;
                     }
                 }
