@@ -434,11 +434,22 @@ public final class RingCoordinator implements Keyspace, Topology {
             elements.removeAll(LocalReplica.storageKey(db, key), Long.MAX_VALUE);
         }
         Version v = RingElements.readWinner(set, now);
-        if (v.isTombstone() || v.isExpiredAt(now)) {
-            return false;
+        boolean existed = !v.isTombstone() && !v.isExpiredAt(now);
+        // a delete supersedes every live version read, also the siblings of a winner that is itself a
+        // delete, so that a value written concurrently with an earlier delete does not linger
+        if (existed || hasLiveVersion(set, now)) {
+            write(db, key, set.clock(), Version.NO_EXPIRY, ValueType.STRING.id(), null);
         }
-        write(db, key, set.clock(), Version.NO_EXPIRY, ValueType.STRING.id(), null);
-        return true;
+        return existed;
+    }
+
+    private static boolean hasLiveVersion(SiblingSet set, long now) {
+        for (Version v : set.versions()) {
+            if (!v.isTombstone() && !v.isExpiredAt(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** INCR and friends: an increment of a per-replica counter (see {@link Counters}). */
