@@ -33,7 +33,7 @@ public final class KvNode implements AutoCloseable {
 
     public KvNode(Config config, Runnable onShutdownRequest) throws IOException {
         this.config = config;
-        boolean ring = kvstore.cluster.RingMember.parseList(config.get("cluster-nodes")).size() > 1;
+        boolean ring = ClusterNode.isRing(config);
         NodeStorage storage = NodeStorage.open(config, ring);
         this.engine = storage.engine();
         // single node or ring member, as cluster-nodes says (see ClusterNode)

@@ -64,7 +64,7 @@ final class AntiEntropy {
         }
     }
 
-    private final Ring ring;
+    private final Membership membership;
     private final RingMember self;
     private final LocalReplica replica;
     private final MerkleTrees trees;
@@ -77,9 +77,9 @@ final class AntiEntropy {
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastRunEnd;
 
-    AntiEntropy(Ring ring, RingMember self, LocalReplica replica, PeerTransport transport, Predicate<String> isUp,
+    AntiEntropy(Membership membership, RingMember self, LocalReplica replica, PeerTransport transport, Predicate<String> isUp,
                 Duration timeout, long bytesPerSecond) {
-        this.ring = ring;
+        this.membership = membership;
         this.self = self;
         this.replica = replica;
         this.trees = replica.trees();
@@ -91,7 +91,7 @@ final class AntiEntropy {
 
     void register() {
         transport.register(AAE_BUCKETS, RequestHandler.nonBlocking((peer, payload) -> {
-            RingMember asking = ring.member(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+            RingMember asking = membership.ring().member(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
             if (asking == null) {
                 throw new IllegalArgumentException("not a member of this ring");
             }
@@ -154,8 +154,8 @@ final class AntiEntropy {
     /** One exchange with every peer that is up, for {@code slot} or (-1) every slot shared with it. */
     Result repairAll(int slot) {
         Result total = new Result(0, 0, 0, 0);
-        for (RingMember peer : ring.members()) {
-            if (peer != self && isUp.test(peer.name())) {
+        for (RingMember peer : membership.ring().members()) {
+            if (!peer.equals(self) && isUp.test(peer.name())) {
                 total = total.plus(exchange(peer, slot));
             }
         }
@@ -167,6 +167,7 @@ final class AntiEntropy {
     /** The slots this node and {@code peer} both replicate ({@code only}: just that one, if so). */
     private List<Integer> shared(RingMember peer, int only) {
         List<Integer> out = new ArrayList<>();
+        Ring ring = membership.ring();
         for (int s = only < 0 ? 0 : only; s < (only < 0 ? KeySlot.SLOTS : only + 1); s++) {
             List<RingMember> prefs = ring.preferenceList(s);
             if (prefs.contains(self) && prefs.contains(peer)) {

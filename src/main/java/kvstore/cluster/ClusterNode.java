@@ -55,11 +55,22 @@ public final class ClusterNode implements AutoCloseable {
         return node;
     }
 
+    /**
+     * True if this node is (or joins) a ring: cluster-nodes lists several nodes, or one node that is
+     * not this one (a seed to join through). Otherwise it is a single node.
+     */
+    public static boolean isRing(Config config) {
+        List<RingMember> members = RingMember.parseList(config.get("cluster-nodes"));
+        String name = config.get("node-name");
+        return members.size() > 1 || (members.size() == 1 && !name.isEmpty() && !members.get(0).name().equals(name));
+    }
+
     private static ClusterNode build(Config config, Engine engine, long actor) {
         int databases = config.getInt("databases");
         List<RingMember> members = RingMember.parseList(config.get("cluster-nodes"));
         String name = config.get("node-name");
-        if (members.size() <= 1) {
+        boolean listed = members.stream().anyMatch(m -> m.name().equals(name));
+        if (!isRing(config)) {
             SingleNodeCoordinator single = new SingleNodeCoordinator(engine, actor, databases);
             String self = members.isEmpty() ? (name.isEmpty() ? "local" : name) : members.get(0).name();
             RingMember me = members.isEmpty()
@@ -69,8 +80,74 @@ public final class ClusterNode implements AutoCloseable {
             Ring ring = new Ring(List.of(me), 1);
             return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null);
         }
-        RingMember me = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("node-name '" + name + "' is not one of the nodes in cluster-nodes"));
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("node-name must be set when cluster-nodes lists a ring");
+        }
+        RingMember me = listed ? members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow()
+                : joiningMember(config, name); // not listed: a node that joins the ring with RING JOIN
+        checkAgainstConfig(config, me);
+        String secret = config.get("cluster-secret");
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("cluster-secret must be set when cluster-nodes lists more than one node");
+        }
+        int rf = config.getInt("replication-factor");
+        for (String q : new String[] {"read-quorum", "write-quorum"}) {
+            if (config.getInt(q) > rf) {
+                throw new IllegalArgumentException(q + " " + config.getInt(q) + " exceeds replication-factor " + rf);
+            }
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(config.get("dir"));
+        Membership membership = new Membership(members, rf, dir.resolve("ring-members"));
+        PeerTransport transport = new PeerTransport(TransportConfig.builder(name, secret, me.busPort()).build());
+        Map<String, java.net.InetSocketAddress> peers = new HashMap<>();
+        Runnable updatePeers = () -> {
+            // departed members stay reachable: the others still fetch the slots they held
+            synchronized (peers) {
+                for (RingMember m : membership.ring().members()) {
+                    if (!m.name().equals(name)) {
+                        peers.put(m.name(), new java.net.InetSocketAddress(m.host(), m.busPort()));
+                    }
+                }
+                transport.setPeers(new HashMap<>(peers));
+            }
+        };
+        membership.onChange((old, next) -> updatePeers.run());
+        ExecutorService background = pool("kvstore-repair-" + name, 2);
+        ExecutorService commands = pool("kvstore-cmd-" + name, Math.max(64, Runtime.getRuntime().availableProcessors() * 8));
+        LocalReplica replica = new LocalReplica(engine, actor, databases, new kvstore.keyspace.KeyLocks(), true);
+        Gossiper gossiper = new Gossiper(name, membership, transport, Duration.ofMillis(config.getLong("gossip-interval")),
+                config.getInt("phi-convict-threshold"));
+        Duration requestTimeout = Duration.ofMillis(config.getLong("cluster-request-timeout"));
+        HintedHandoff handoff;
+        try {
+            handoff = new HintedHandoff(dir.resolve("hints"), transport, gossiper::isUp,
+                    requestTimeout, config.getLong("hint-max-bytes"), Duration.ofSeconds(config.getLong("hint-max-age")),
+                    config.getLong("hint-throughput"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the hints under " + dir, e);
+        }
+        AntiEntropy antiEntropy = new AntiEntropy(membership, me, replica, transport, gossiper::isUp, requestTimeout,
+                config.getLong("anti-entropy-throughput"));
+        Transfers transfers = new Transfers(me, membership, antiEntropy, gossiper::isUp, dir.resolve("ring-receiving"));
+        RingCoordinator ringCoordinator = new RingCoordinator(membership, me, replica,
+                new RingCoordinator.Parts(transport, gossiper, handoff, antiEntropy, transfers),
+                config.getBool("sloppy-quorum"), requestTimeout,
+                config.getInt("read-quorum"), config.getInt("write-quorum"), background);
+        updatePeers.run();
+        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper, handoff,
+                antiEntropy, transfers, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name), commands,
+                background);
+    }
+
+    /** This node's entry when cluster-nodes does not list it: from port, cluster-port, rack and weight. */
+    private static RingMember joiningMember(Config config, String name) {
+        int port = config.getInt("port");
+        int bus = config.getInt("cluster-port");
+        return new RingMember(name, config.get("cluster-announce-host"), port, bus == 0 ? port + 10000 : bus,
+                config.get("rack"), config.getInt("node-weight"));
+    }
+
+    private static void checkAgainstConfig(Config config, RingMember me) {
         String rack = config.get("rack");
         if (!rack.isEmpty() && !rack.equals(me.rack())) {
             throw new IllegalArgumentException("rack '" + rack + "' differs from this node's entry in cluster-nodes ('"
@@ -86,47 +163,6 @@ public final class ClusterNode implements AutoCloseable {
             throw new IllegalArgumentException("cluster-port " + busPort + " differs from this node's bus port in cluster-nodes ("
                     + me.busPort() + ")");
         }
-        String secret = config.get("cluster-secret");
-        if (secret.isEmpty()) {
-            throw new IllegalArgumentException("cluster-secret must be set when cluster-nodes lists more than one node");
-        }
-        int rf = config.getInt("replication-factor");
-        for (String q : new String[] {"read-quorum", "write-quorum"}) {
-            if (config.getInt(q) > rf) {
-                throw new IllegalArgumentException(q + " " + config.getInt(q) + " exceeds replication-factor " + rf);
-            }
-        }
-        Ring ring = new Ring(members, rf);
-        PeerTransport transport = new PeerTransport(TransportConfig.builder(name, secret, me.busPort()).build());
-        Map<String, java.net.InetSocketAddress> peers = new HashMap<>();
-        for (RingMember m : members) {
-            if (!m.name().equals(name)) {
-                peers.put(m.name(), java.net.InetSocketAddress.createUnresolved(m.host(), m.busPort()));
-            }
-        }
-        ExecutorService background = pool("kvstore-repair-" + name, 2);
-        ExecutorService commands = pool("kvstore-cmd-" + name, Math.max(64, Runtime.getRuntime().availableProcessors() * 8));
-        LocalReplica replica = new LocalReplica(engine, actor, databases, new kvstore.keyspace.KeyLocks(), true);
-        List<String> peerNames = members.stream().map(RingMember::name).filter(n -> !n.equals(name)).toList();
-        Gossiper gossiper = new Gossiper(name, peerNames, transport, Duration.ofMillis(config.getLong("gossip-interval")),
-                config.getInt("phi-convict-threshold"));
-        Duration requestTimeout = Duration.ofMillis(config.getLong("cluster-request-timeout"));
-        HintedHandoff handoff;
-        try {
-            handoff = new HintedHandoff(java.nio.file.Path.of(config.get("dir"), "hints"), transport, gossiper::isUp,
-                    requestTimeout, config.getLong("hint-max-bytes"), Duration.ofSeconds(config.getLong("hint-max-age")),
-                    config.getLong("hint-throughput"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot open the hints under " + config.get("dir"), e);
-        }
-        AntiEntropy antiEntropy = new AntiEntropy(ring, me, replica, transport, gossiper::isUp, requestTimeout,
-                config.getLong("anti-entropy-throughput"));
-        RingCoordinator ringCoordinator = new RingCoordinator(ring, name, replica, transport, gossiper, handoff,
-                antiEntropy, config.getBool("sloppy-quorum"), requestTimeout,
-                config.getInt("read-quorum"), config.getInt("write-quorum"), background);
-        transport.setPeers(resolve(peers));
-        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper, handoff,
-                antiEntropy, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name), commands, background);
     }
 
     private static ScheduledExecutorService timer(String name) {
@@ -137,11 +173,6 @@ public final class ClusterNode implements AutoCloseable {
         });
     }
 
-    private static Map<String, java.net.InetSocketAddress> resolve(Map<String, java.net.InetSocketAddress> in) {
-        Map<String, java.net.InetSocketAddress> out = new HashMap<>();
-        in.forEach((k, v) -> out.put(k, new java.net.InetSocketAddress(v.getHostString(), v.getPort())));
-        return out;
-    }
 
     private static ExecutorService pool(String prefix, int threads) {
         AtomicInteger n = new AtomicInteger();
@@ -209,21 +240,26 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** A ring node's background work, each on its own timer thread so that none delays another. */
+    /**
+     * A ring node's background work: gossip, hint delivery, and anti-entropy with slot transfers, each
+     * on its own timer thread so that none delays another.
+     */
     private static final class Background implements AutoCloseable {
         private final Gossiper gossiper;
         private final HintedHandoff handoff;
         private final AntiEntropy antiEntropy;
+        private final Transfers transfers;
         private final Duration antiEntropyInterval;
         private final ScheduledExecutorService gossip;
         private final ScheduledExecutorService hints;
         private final ScheduledExecutorService aae;
 
-        Background(Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy, Duration antiEntropyInterval,
-                   String node) {
+        Background(Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy, Transfers transfers,
+                   Duration antiEntropyInterval, String node) {
             this.gossiper = gossiper;
             this.handoff = handoff;
             this.antiEntropy = antiEntropy;
+            this.transfers = transfers;
             this.antiEntropyInterval = antiEntropyInterval;
             this.gossip = timer("kvstore-gossip-" + node);
             this.hints = timer("kvstore-hints-" + node);
@@ -237,6 +273,7 @@ public final class ClusterNode implements AutoCloseable {
             if (!antiEntropyInterval.isZero()) {
                 antiEntropy.start(aae, antiEntropyInterval);
             }
+            transfers.start(aae, Duration.ofMillis(200));
         }
 
         @Override

@@ -32,8 +32,11 @@ import java.util.concurrent.TimeUnit;
  * (a GC pause, SIGSTOP), it was not listening either, so every detector restarts its count from now
  * and nobody is convicted for the silence this node caused itself.
  *
- * <p>GOSSIP message (request and response alike): i32 n, then n times (i16 name length, UTF-8 node
- * name, i64 generation, i64 heartbeat).
+ * <p>Gossip also spreads the ring's {@link Membership}: a node that hears of a newer version adopts it.
+ *
+ * <p>GOSSIP message (request and response alike): i64 membership version, i32 length, the members in
+ * {@code cluster-nodes} form (empty for version 0, the configured ring), i32 n, then n times (i16 name
+ * length, UTF-8 node name, i64 generation, i64 heartbeat).
  */
 final class Gossiper {
     static final int GOSSIP = 50;
@@ -47,7 +50,7 @@ final class Gossiper {
     }
 
     private final String self;
-    private final List<String> peers;
+    private final Membership membership;
     private final PeerTransport transport;
     private final long intervalNanos;
     private final double threshold;
@@ -58,18 +61,29 @@ final class Gossiper {
     private long heartbeat;
     private long lastRound;
 
-    Gossiper(String self, List<String> peers, PeerTransport transport, Duration interval, double threshold) {
+    Gossiper(String self, Membership membership, PeerTransport transport, Duration interval, double threshold) {
         this.self = self;
-        this.peers = List.copyOf(peers);
+        this.membership = membership;
         this.transport = transport;
         this.intervalNanos = interval.toNanos();
         this.threshold = threshold;
-        long now = System.nanoTime();
-        for (String p : peers) {
-            detectors.put(p, new PhiAccrualDetector(intervalNanos, now));
-            up.put(p, true); // optimistic until its silence convicts it
-        }
+        peers();
         view.put(self, new Beat(generation, 0));
+    }
+
+    /** The other members of the current ring; a new one gets a detector, optimistic until its silence convicts it. */
+    private List<String> peers() {
+        List<String> out = new ArrayList<>();
+        for (RingMember m : membership.ring().members()) {
+            if (!m.name().equals(self)) {
+                out.add(m.name());
+                if (!detectors.containsKey(m.name())) {
+                    detectors.putIfAbsent(m.name(), new PhiAccrualDetector(intervalNanos, System.nanoTime()));
+                    up.putIfAbsent(m.name(), true);
+                }
+            }
+        }
+        return out;
     }
 
     /** Registers the GOSSIP handler and schedules the rounds on {@code timer}. */
@@ -95,7 +109,7 @@ final class Gossiper {
     /** How many peers are up. */
     int peersUp() {
         int n = 0;
-        for (String p : peers) {
+        for (String p : peers()) {
             n += isUp(p) ? 1 : 0;
         }
         return n;
@@ -130,6 +144,7 @@ final class Gossiper {
     }
 
     private String pickTarget() {
+        List<String> peers = peers();
         if (peers.isEmpty()) {
             return null;
         }
@@ -147,7 +162,7 @@ final class Gossiper {
 
     /** Marks the peers whose phi passed the threshold down (a heartbeat marks a peer up: {@link #merge}). */
     private void judge(long now) {
-        for (String p : peers) {
+        for (String p : peers()) {
             double phi = detectors.get(p).phi(now);
             if (phi >= threshold && up.put(p, false) == Boolean.TRUE) {
                 log.info("Peer {} is down (phi {})", p, String.format(java.util.Locale.ROOT, "%.1f", phi));
@@ -157,6 +172,11 @@ final class Gossiper {
 
     void merge(byte[] payload) {
         ByteBuffer b = ByteBuffer.wrap(payload);
+        long membershipVersion = b.getLong();
+        String members = new String(ReplicaMessages.bytes(b, b.getInt()), StandardCharsets.UTF_8);
+        if (membershipVersion > membership.version()) {
+            membership.adopt(membershipVersion, members);
+        }
         int n = b.getInt();
         if (n < 0 || n > 10_000) {
             throw new IllegalArgumentException("bad gossip entry count " + n);
@@ -186,14 +206,17 @@ final class Gossiper {
     private byte[] encode() {
         List<byte[]> names = new ArrayList<>(view.size());
         List<Beat> beats = new ArrayList<>(view.size());
-        int size = 4;
+        long membershipVersion = membership.version();
+        byte[] members = membershipVersion == 0 ? new byte[0] : membership.spec().getBytes(StandardCharsets.UTF_8);
+        int size = 8 + 4 + members.length + 4;
         for (Map.Entry<String, Beat> e : view.entrySet()) {
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
             names.add(name);
             beats.add(e.getValue());
             size += 2 + name.length + 16;
         }
-        ByteBuffer b = ByteBuffer.allocate(size).putInt(names.size());
+        ByteBuffer b = ByteBuffer.allocate(size).putLong(membershipVersion).putInt(members.length).put(members)
+                .putInt(names.size());
         for (int i = 0; i < names.size(); i++) {
             b.putShort((short) names.get(i).length).put(names.get(i))
                     .putLong(beats.get(i).generation).putLong(beats.get(i).heartbeat);

@@ -43,6 +43,8 @@ final class RangeRead {
 
     private final List<RingMember> prefs;
     private final RingMember self;
+    /** False while this node is still receiving the slot: its own copy does not answer. */
+    private final boolean localReady;
     private final int r;
     private final LocalReplica replica;
     private final RingCoordinator peers;
@@ -50,8 +52,9 @@ final class RangeRead {
     private final Executor background;
     private final Runnable onRepair;
 
-    RangeRead(List<RingMember> prefs, RingMember self, int r, LocalReplica replica, RingCoordinator peers,
-              Duration timeout, Executor background, Runnable onRepair) {
+    RangeRead(List<RingMember> prefs, RingMember self, boolean localReady, int r, LocalReplica replica,
+              RingCoordinator peers, Duration timeout, Executor background, Runnable onRepair) {
+        this.localReady = localReady;
         this.prefs = prefs;
         this.self = self;
         this.r = r;
@@ -105,14 +108,15 @@ final class RangeRead {
     private Page[] fetch(byte[] from, byte[] hi) {
         Page[] pages = new Page[prefs.size()];
         int local = prefs.indexOf(self);
-        if (local >= 0) {
+        if (local >= 0 && localReady) {
             pages[local] = localPage(from, hi);
             if (r == 1) {
                 return pages; // R=1 on a replica answers from its own copy
             }
         }
         CompletableFuture<Void> quorum = new CompletableFuture<>();
-        int[] counts = {local >= 0 ? 1 : 0, 0}; // answered, failed
+        // answered, failed: this node's copy counts as one or the other (still receiving the slot)
+        int[] counts = {local >= 0 && localReady ? 1 : 0, local >= 0 && !localReady ? 1 : 0};
         byte[] request = request(from, hi);
         for (int i = 0; i < prefs.size(); i++) {
             if (i == local) {
@@ -186,7 +190,7 @@ final class RangeRead {
                 onRepair.run();
                 byte[] sk = e.getKey();
                 SiblingSet set = e.getValue();
-                if (m == self) {
+                if (m.equals(self)) {
                     background.execute(() -> replica.merge(sk, set));
                 } else {
                     peers.request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, set), timeout);

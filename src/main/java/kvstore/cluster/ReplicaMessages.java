@@ -25,6 +25,8 @@ import java.nio.ByteBuffer;
  *            response: i64 keys this node holds in db (its DBSIZE counter)
  * HINT       request:  i16 length, UTF-8 name of the replica the write is for, then a MERGE request
  *            response: empty (stored as a durable hint for that replica; sloppy quorum)
+ * JOIN       request:  a node's entry in cluster-nodes form (UTF-8)
+ *            response: i64 membership version, i32 length, the members in cluster-nodes form
  * RANGE      request:  i32 length, first storage key (inclusive), i32 length, end key (exclusive),
  *                      i32 limit
  *            response: u8 1 if the limit cut the range short, i32 n, n times (i32 length, storage
@@ -39,6 +41,7 @@ final class ReplicaMessages {
     static final int SIZE = 44;
     static final int RANGE = 45;
     static final int HINT = 46;
+    static final int JOIN = 53;
 
     private ReplicaMessages() {
     }

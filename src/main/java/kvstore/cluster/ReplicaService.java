@@ -24,8 +24,18 @@ final class ReplicaService {
         this.coordinator = coordinator;
     }
 
+    /** Refuses reads of a slot this node is still receiving: the coordinator counts other replicas. */
+    private void notReceiving(int slot) {
+        if (!coordinator.transfers().ready(slot)) {
+            throw new IllegalStateException("slot " + slot + " is still being received");
+        }
+    }
+
     void register(PeerTransport transport) {
+        transport.register(ReplicaMessages.JOIN, RequestHandler.blocking((peer, spec) ->
+                coordinator.admit(new String(spec, StandardCharsets.UTF_8))));
         transport.register(ReplicaMessages.READ, RequestHandler.blocking((peer, sk) -> {
+            notReceiving(kvstore.storage.StorageKey.slot(sk));
             SiblingSet set = replica.read(sk);
             SiblingSet hinted = coordinator.handoff().hinted(sk); // held here for a replica that is down
             if (hinted != null) {
@@ -67,8 +77,10 @@ final class ReplicaService {
             }
             return out.array();
         }));
-        transport.register(ReplicaMessages.RANGE, RequestHandler.blocking((peer, payload) ->
-                RangeRead.serve(replica, payload)));
+        transport.register(ReplicaMessages.RANGE, RequestHandler.blocking((peer, payload) -> {
+            notReceiving(((payload[4] & 0xff) << 8) | (payload[5] & 0xff)); // the first key's slot
+            return RangeRead.serve(replica, payload);
+        }));
         transport.register(ReplicaMessages.SIZE, RequestHandler.nonBlocking((peer, payload) ->
                 CompletableFuture.completedFuture(ByteBuffer.allocate(8)
                         .putLong(replica.size(ByteBuffer.wrap(payload).getInt())).array())));

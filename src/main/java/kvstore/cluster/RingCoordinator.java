@@ -62,7 +62,7 @@ import java.util.function.Consumer;
 public final class RingCoordinator implements Keyspace, Topology {
     private static final Logger log = LoggerFactory.getLogger(RingCoordinator.class);
 
-    private final Ring ring;
+    private final Membership membership;
     private final RingMember self;
     private final LocalReplica replica;
     private final PeerTransport transport;
@@ -75,6 +75,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final Gossiper gossiper;
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
+    private final Transfers transfers;
     private final boolean sloppyQuorum;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
@@ -82,23 +83,24 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final AtomicLong writeFailures = new AtomicLong();
     private final RingElements elements = new RingElements(this);
 
-    public RingCoordinator(Ring ring, String selfName, LocalReplica replica, PeerTransport transport,
-                           Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy, boolean sloppyQuorum,
-                           Duration timeout,
-                           int defaultR, int defaultW, ExecutorService background) {
-        this.ring = ring;
-        this.self = ring.member(selfName);
-        if (self == null) {
-            throw new IllegalArgumentException("node " + selfName + " is not in cluster-nodes");
-        }
+    /** The parts of a ring node the coordinator works with besides its replica. */
+    public record Parts(PeerTransport transport, Gossiper gossiper, HintedHandoff handoff, AntiEntropy antiEntropy,
+                        Transfers transfers) {
+    }
+
+    public RingCoordinator(Membership membership, RingMember self, LocalReplica replica, Parts parts,
+                           boolean sloppyQuorum, Duration timeout, int defaultR, int defaultW, ExecutorService background) {
+        this.membership = membership;
+        this.self = self;
         this.replica = replica;
-        this.transport = transport;
-        this.gossiper = gossiper;
-        this.handoff = handoff;
-        this.antiEntropy = antiEntropy;
+        this.transport = parts.transport();
+        this.gossiper = parts.gossiper();
+        this.handoff = parts.handoff();
+        this.antiEntropy = parts.antiEntropy();
+        this.transfers = parts.transfers();
         this.sloppyQuorum = sloppyQuorum;
         this.timeout = timeout;
-        int n = ring.replicationFactor();
+        int n = ring().replicationFactor();
         this.defaultR = Math.max(1, Math.min(defaultR, n));
         this.defaultW = Math.max(1, Math.min(defaultW, n));
         this.background = background;
@@ -111,6 +113,10 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     HintedHandoff handoff() {
         return handoff;
+    }
+
+    Transfers transfers() {
+        return transfers;
     }
 
     // ---- per-command scope
@@ -184,18 +190,22 @@ public final class RingCoordinator implements Keyspace, Topology {
                 return seen[0];
             }
         }
-        List<RingMember> replicas = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
+        List<RingMember> replicas = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int r = readQuorum(replicas.size());
         List<RingMember> prefs = withStandIns(sk, replicas, r);
         ReadRound round = new ReadRound(sk, prefs, r);
         // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
         int local = prefs.indexOf(self);
         if (local >= 0) {
-            round.reply(local, replica.read(sk));
+            if (transfers.ready(kvstore.storage.StorageKey.slot(sk))) {
+                round.reply(local, replica.read(sk));
+            } else {
+                round.fail(local); // still receiving this slot: the other replicas answer
+            }
         }
         for (int i = 0; i < prefs.size(); i++) {
             RingMember m = prefs.get(i);
-            if (m != self) {
+            if (!m.equals(self)) {
                 int at = i;
                 request(m, ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
                     if (e != null) {
@@ -341,11 +351,11 @@ public final class RingCoordinator implements Keyspace, Topology {
                     continue;
                 }
                 RingMember m = prefs.get(i);
-                if (!ring.preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(m)) {
+                if (!ring().preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(m)) {
                     continue; // a stand-in for a down replica holds hints, not the key
                 }
                 readRepairs.incrementAndGet();
-                if (m == self) {
+                if (m.equals(self)) {
                     background.execute(() -> replica.merge(sk, merged));
                 } else {
                     request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout);
@@ -516,9 +526,9 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** A quorum range read within {@code slot}, at the command's R. */
     RangeRead rangeRead(int slot) {
-        List<RingMember> prefs = ring.preferenceList(slot);
-        return new RangeRead(prefs, self, readQuorum(prefs.size()), replica, this, timeout, background,
-                readRepairs::incrementAndGet);
+        List<RingMember> prefs = ring().preferenceList(slot);
+        return new RangeRead(prefs, self, transfers.ready(slot), readQuorum(prefs.size()), replica, this,
+                timeout, background, readRepairs::incrementAndGet);
     }
 
     /** Remembers a set the command read through a range, so a later write of it supersedes it. */
@@ -560,7 +570,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** Writes a new version of a storage key (a key's or an element's) at W, through a replica. */
     void write(byte[] sk, VersionVector context, long expireAt, byte type, byte[] value) {
-        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
+        List<RingMember> prefs = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = writeQuorum(prefs.size());
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
         SiblingSet written;
@@ -601,7 +611,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write,
                                                      java.util.concurrent.atomic.AtomicInteger acks) {
         byte[] sk = write.sk();
-        List<RingMember> prefs = ring.preferenceList(kvstore.storage.StorageKey.slot(sk));
+        List<RingMember> prefs = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = Math.max(1, Math.min(write.w(), prefs.size()));
         SiblingSet next = replica.write(sk, write.context(), write.expireAt(), write.type(), write.value());
         acks.set(1);
@@ -642,7 +652,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         };
         List<RingMember> fallbacks = null;
         for (RingMember m : prefs) {
-            if (m == self) {
+            if (m.equals(self)) {
                 continue;
             }
             if (!isUp(m)) {
@@ -674,7 +684,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     /** The live nodes beyond the preference list of {@code sk}'s slot, clockwise (sloppy quorum). */
     private List<RingMember> liveFallbacks(byte[] sk) {
         List<RingMember> out = new ArrayList<>();
-        for (RingMember m : ring.fallbacks(kvstore.storage.StorageKey.slot(sk))) {
+        for (RingMember m : ring().fallbacks(kvstore.storage.StorageKey.slot(sk))) {
             if (isUp(m)) {
                 out.add(m);
             }
@@ -713,7 +723,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** False if the failure detector has convicted {@code m}. */
     boolean isUp(RingMember m) {
-        return m == self || gossiper.isUp(m.name());
+        return m.equals(self) || gossiper.isUp(m.name());
     }
 
     /** A request to a peer; fails at once, without waiting for the timeout, if the peer is down. */
@@ -730,7 +740,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** True if this node is a replica of every slot (N = number of nodes): its own views are complete. */
     private boolean holdsEverything() {
-        return ring.replicationFactor() == ring.members().size();
+        return ring().replicationFactor() == ring().members().size();
     }
 
     /**
@@ -746,8 +756,8 @@ public final class RingCoordinator implements Keyspace, Topology {
         long sum = replica.size(db);
         byte[] payload = ByteBuffer.allocate(4).putInt(db).array();
         List<CompletableFuture<byte[]>> answers = new ArrayList<>();
-        for (RingMember m : ring.members()) {
-            if (m != self) {
+        for (RingMember m : ring().members()) {
+            if (!m.equals(self)) {
                 answers.add(request(m, ReplicaMessages.SIZE, payload, timeout));
             }
         }
@@ -761,7 +771,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 // left out of the estimate
             }
         }
-        return Math.round((double) sum / ring.replicationFactor());
+        return Math.round((double) sum / ring().replicationFactor());
     }
 
     @Override
@@ -787,7 +797,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         int slot = (int) cursor;
         while (slot < KeySlot.SLOTS && keys.size() < count) {
-            int end = ring.slotRange(ring.owner(slot).name())[1] + 1;
+            int end = ring().slotRange(ring().owner(slot).name())[1] + 1;
             slot = scanRange(db, slot, end, count, keys);
         }
         return new ScanPage(slot >= KeySlot.SLOTS ? 0 : slot, keys);
@@ -795,7 +805,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** Keys of slots [from, to) (one owner's range) from one replica; returns the slot to go on from. */
     private int scanRange(int db, int from, int to, int count, List<byte[]> keys) {
-        List<RingMember> prefs = ring.preferenceList(from);
+        List<RingMember> prefs = ring().preferenceList(from);
         if (prefs.contains(self)) {
             return replica.scanRange(db, from, to, count, keys);
         }
@@ -844,7 +854,7 @@ public final class RingCoordinator implements Keyspace, Topology {
             int slot = span[0];
             List<byte[]> keys = new ArrayList<>(1);
             while (slot < span[1] && keys.isEmpty()) {
-                int end = Math.min(span[1], ring.slotRange(ring.owner(slot).name())[1] + 1);
+                int end = Math.min(span[1], ring().slotRange(ring().owner(slot).name())[1] + 1);
                 slot = scanRange(db, slot, end, 1, keys);
             }
             if (!keys.isEmpty()) {
@@ -912,7 +922,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public Ring ring() {
-        return ring;
+        return membership.ring();
     }
 
     @Override
@@ -935,6 +945,83 @@ public final class RingCoordinator implements Keyspace, Topology {
         return gossiper.phi(member);
     }
 
+    // ---- membership changes (RING JOIN, LEAVE, FORGET)
+
+    /**
+     * RING JOIN on a node that is not a member yet: asks the configured members, one after another,
+     * to add it; adopts the membership the first one answers with. Its slots then stream in.
+     */
+    @Override
+    public String join() {
+        if (ring().member(self.name()) != null) {
+            return "already a member (membership version " + membership.version() + ")";
+        }
+        byte[] spec = self.spec().getBytes(StandardCharsets.UTF_8);
+        for (RingMember m : ring().members()) {
+            try {
+                ByteBuffer b = ByteBuffer.wrap(transport.request(m.name(), ReplicaMessages.JOIN, spec, timeout)
+                        .get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS));
+                long version = b.getLong();
+                membership.adopt(version, new String(ReplicaMessages.bytes(b, b.getInt()), StandardCharsets.UTF_8));
+                return "joined through " + m.name() + " (membership version " + version + "), receiving "
+                        + transfers.pending() + " slots";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                log.info("Join through {} failed: {}", m.name(), e.toString());
+            }
+        }
+        throw new UnavailableException("NOREPLICAS no member of the ring answered the join");
+    }
+
+    /** A member's side of a join: adds (or updates) {@code spec}'s node; answers the new membership. */
+    byte[] admit(String spec) {
+        RingMember joining = RingMember.parse(spec);
+        membership.change(members -> {
+            members.removeIf(m -> m.name().equals(joining.name()));
+            members.add(joining);
+            return members;
+        });
+        byte[] members = membership.spec().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(12 + members.length).putLong(membership.version()).putInt(members.length)
+                .put(members).array();
+    }
+
+    /** RING LEAVE: this node leaves the ring; its slots move to the others, who fetch them. */
+    @Override
+    public String leave() {
+        if (ring().member(self.name()) == null) {
+            return "not a member";
+        }
+        long v = membership.change(members -> {
+            members.removeIf(m -> m.name().equals(self.name()));
+            return members;
+        });
+        return "left (membership version " + v + "): keep this node up until the others report no slots to receive";
+    }
+
+    /** RING FORGET node: removes a node that is gone for good. */
+    @Override
+    public String forget(String node) {
+        if (node.equals(self.name())) {
+            throw new IllegalArgumentException("a node cannot forget itself: use RING LEAVE");
+        }
+        if (ring().member(node) == null) {
+            throw new IllegalArgumentException("no such node: " + node);
+        }
+        long v = membership.change(members -> {
+            members.removeIf(m -> m.name().equals(node));
+            return members;
+        });
+        return "forgot " + node + " (membership version " + v + ")";
+    }
+
+    @Override
+    public int slotsReceiving() {
+        return transfers.pending();
+    }
+
     @Override
     public String repair(int slot) {
         AntiEntropy.Result r = antiEntropy.repairAll(slot);
@@ -944,7 +1031,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public boolean setLinkCut(String peer, boolean cut) {
-        if (peer.equals(self.name()) || ring.member(peer) == null) {
+        if (peer.equals(self.name()) || ring().member(peer) == null) {
             return false;
         }
         if (cut) {
@@ -961,7 +1048,9 @@ public final class RingCoordinator implements Keyspace, Topology {
                 "ring_forwarded_writes:" + forwardedWrites.get(),
                 "ring_read_quorum_failures:" + readFailures.get(),
                 "ring_write_quorum_failures:" + writeFailures.get(),
-                "ring_sloppy_quorum:" + (sloppyQuorum ? "yes" : "no")));
+                "ring_sloppy_quorum:" + (sloppyQuorum ? "yes" : "no"),
+                "ring_membership_version:" + membership.version(),
+                "ring_slots_receiving:" + transfers.pending()));
         out.addAll(handoff.infoFields());
         out.addAll(antiEntropy.infoFields());
         return out;

@@ -46,6 +46,26 @@ public interface Topology {
         return "nothing to repair on a single node";
     }
 
+    /** RING JOIN: joins the ring through its configured members; a one-line summary. */
+    default String join() {
+        throw new IllegalArgumentException("a single node has no ring to join: list the ring in cluster-nodes");
+    }
+
+    /** RING LEAVE: leaves the ring; a one-line summary. */
+    default String leave() {
+        throw new IllegalArgumentException("a single node cannot leave");
+    }
+
+    /** RING FORGET node: removes a node that is gone for good; a one-line summary. */
+    default String forget(String node) {
+        throw new IllegalArgumentException("a single node has nobody to forget");
+    }
+
+    /** Slots this node replicates but is still receiving after a membership change. */
+    default int slotsReceiving() {
+        return 0;
+    }
+
     /** INFO cluster fields beyond the ring's shape, "name:value" lines. */
     default List<String> infoFields() {
         return List.of();

@@ -57,6 +57,15 @@ final class ClusterCommands {
         ring.subcommand(CommandSpec.builder("heal", 3, (se, a) -> cut(se, a, false)).flags(LOADING, STALE)
                 .categories("admin", "slow", "dangerous").group("server")
                 .doc("Restore traffic with a peer after RING CUT (needs enable-debug-command)", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("join", 2, (se, a) -> membership(() -> topology().join()))
+                .flags(LOADING, STALE).categories("admin", "slow", "dangerous").group("server")
+                .doc("Join the ring through the nodes cluster-nodes lists", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("leave", 2, (se, a) -> membership(() -> topology().leave()))
+                .flags(LOADING, STALE).categories("admin", "slow", "dangerous").group("server")
+                .doc("Leave the ring: this node's slots move to the others", "kvstore").build());
+        ring.subcommand(CommandSpec.builder("forget", 3, (se, a) -> membership(() -> topology().forget(Args.str(a[2]))))
+                .flags(LOADING, STALE).categories("admin", "slow", "dangerous").group("server")
+                .doc("Remove a node that is gone for good from the ring", "kvstore").build());
         ring.subcommand(CommandSpec.builder("repair", -2, this::repair).flags(LOADING, STALE)
                 .categories("admin", "slow").group("server")
                 .doc("Run anti-entropy now with every live peer: RING REPAIR [slot]", "kvstore").build());
@@ -166,6 +175,8 @@ final class ClusterCommands {
                     .append(" state=").append(topology().state(m.name()))
                     .append(" phi=").append(String.format(java.util.Locale.ROOT, "%.2f", topology().phi(m.name())))
                     .append(" slots=").append(r[1] >= r[0] ? r[0] + "-" + r[1] : "none")
+                    .append(m.name().equals(topology().nodeName()) && topology().slotsReceiving() > 0
+                            ? " receiving=" + topology().slotsReceiving() : "")
                     .append('\n');
         }
         return BulkReply.of(sb.toString());
@@ -195,6 +206,15 @@ final class ClusterCommands {
             return ErrorReply.err("no such peer: " + Args.str(a[2]));
         }
         return SimpleReply.OK;
+    }
+
+    /** RING JOIN, LEAVE and FORGET: a membership change, answered with its summary or the reason it failed. */
+    private static Reply membership(java.util.function.Supplier<String> change) {
+        try {
+            return BulkReply.of(change.get());
+        } catch (IllegalArgumentException e) {
+            return ErrorReply.err(e.getMessage());
+        }
     }
 
     /** RING REPAIR [slot]: anti-entropy now, for one slot or every slot this node replicates. */
@@ -228,6 +248,12 @@ final class ClusterCommands {
                 BulkReply.of("    Drop all traffic between this node and <node> (needs enable-debug-command)."),
                 BulkReply.of("HEAL <node>"),
                 BulkReply.of("    Restore the traffic RING CUT dropped."),
+                BulkReply.of("JOIN"),
+                BulkReply.of("    Join the ring through the nodes cluster-nodes lists (run on the new node)."),
+                BulkReply.of("LEAVE"),
+                BulkReply.of("    Leave the ring; keep the node up until the others have received its slots."),
+                BulkReply.of("FORGET <node>"),
+                BulkReply.of("    Remove a node that is gone for good."),
                 BulkReply.of("REPAIR [<slot>]"),
                 BulkReply.of("    Compare hash trees with every live peer now and exchange what differs."),
                 BulkReply.of("HELP"),

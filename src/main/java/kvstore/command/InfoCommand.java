@@ -91,12 +91,13 @@ final class InfoCommand {
                 up++;
             }
         }
-        int[] range = ring.slotRange(t.nodeName());
+        int[] range = ring.slotRange(t.nodeName()); // null: not a member (yet)
+        kvstore.cluster.RingMember me = ring.member(t.nodeName());
         sb.append("ring_node_name:").append(t.nodeName()).append("\r\n")
                 .append("ring_nodes:").append(ring.members().size()).append("\r\n")
                 .append("ring_peers_up:").append(up).append("\r\n")
-                .append("ring_rack:").append(ring.member(t.nodeName()).rack()).append("\r\n")
-                .append("ring_slots:").append(range[0]).append('-').append(range[1]).append("\r\n")
+                .append("ring_rack:").append(me == null ? "" : me.rack()).append("\r\n")
+                .append("ring_slots:").append(range == null ? "none" : range[0] + "-" + range[1]).append("\r\n")
                 .append("ring_replication_factor:").append(t.replicationFactor()).append("\r\n")
                 .append("ring_read_quorum:").append(t.defaultReadQuorum()).append("\r\n")
                 .append("ring_write_quorum:").append(t.defaultWriteQuorum()).append("\r\n");

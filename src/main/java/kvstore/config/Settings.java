@@ -67,6 +67,7 @@ final class Settings {
                 Setting.string("cluster-nodes", "", false),
                 Setting.secret("cluster-secret", "", false),
                 Setting.integer("cluster-port", 0, 0, 65535, false),
+                Setting.string("cluster-announce-host", "127.0.0.1", false),
                 Setting.integer("replication-factor", 3, 1, 15, false),
                 Setting.integer("read-quorum", 2, 1, 15, false),
                 Setting.integer("write-quorum", 2, 1, 15, false),

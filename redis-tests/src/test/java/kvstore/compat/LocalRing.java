@@ -18,6 +18,9 @@ import java.util.function.BooleanSupplier;
 final class LocalRing implements AutoCloseable {
     final List<KvNode> nodes = new ArrayList<>();
     final List<String> names = new ArrayList<>();
+    /** The starting members in cluster-nodes form, and the settings every node got. */
+    private String members;
+    private String[] common;
 
     /**
      * @param racks  rack of each node ("" for none); its length is the number of nodes
@@ -42,6 +45,8 @@ final class LocalRing implements AutoCloseable {
                     .append(':').append(racks[i]).append(":1:").append(bus[i]);
         }
         LocalRing ring = new LocalRing();
+        ring.members = members.toString();
+        ring.common = common;
         try {
             for (int i = 0; i < k; i++) {
                 Path dir = Files.createTempDirectory("kvstore-ring");
@@ -64,6 +69,25 @@ final class LocalRing implements AutoCloseable {
 
     static int freePort() throws IOException {
         return RedisServerProcess.freePort();
+    }
+
+    /**
+     * Starts one more node, {@code name}, that is not a member: cluster-nodes lists the starting
+     * members as its seeds, so RING JOIN on it joins the ring.
+     */
+    KvNode addNode(String name) throws Exception {
+        int port = freePort();
+        int bus = freePort();
+        Path dir = Files.createTempDirectory("kvstore-ring");
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--dir", dir.toString(),
+                "--loglevel", "warning", "--node-name", name, "--cluster-nodes", members, "--cluster-port",
+                Integer.toString(bus), "--cluster-secret", "test-secret"));
+        args.addAll(List.of(common));
+        KvNode node = new KvNode(ConfigLoader.load(args.toArray(new String[0])), () -> { });
+        nodes.add(node);
+        names.add(name);
+        node.start();
+        return node;
     }
 
     KvNode node(String name) {
