@@ -38,6 +38,9 @@ public final class KvNode implements AutoCloseable {
         this.engine = storage.engine();
         // single node or ring member, as cluster-nodes says (see ClusterNode)
         this.cluster = ClusterNode.create(config, engine, storage.actor());
+        if (ring) {
+            storage.setRingPurge(cluster.purgePolicy());
+        }
         if (storage.keptData()) {
             long start = System.nanoTime();
             cluster.replica().recount();
@@ -81,6 +84,11 @@ public final class KvNode implements AutoCloseable {
     /** This node's cluster parts (keyspace, ring, transport), for tests and tools. */
     public ClusterNode cluster() {
         return cluster;
+    }
+
+    /** The node's storage engine (tests and tools: forcing a compaction, inspecting what is stored). */
+    public kvstore.storage.Engine engine() {
+        return engine;
     }
 
     public Config config() {

@@ -7,6 +7,8 @@ import kvstore.storage.LsmEngine;
 import kvstore.storage.LsmOptions;
 import kvstore.storage.MemoryEngine;
 import kvstore.storage.PurgePolicy;
+
+import java.util.concurrent.atomic.AtomicReference;
 import kvstore.version.SiblingSet;
 import kvstore.version.Version;
 
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -29,38 +32,46 @@ final class NodeStorage {
     private final Engine engine;
     private final long actor;
     private final boolean keptData;
+    /** A ring's purge rule, known only once the ring is built; nothing is purged until then. */
+    private final AtomicReference<PurgePolicy> ringPurge;
 
-    private NodeStorage(Engine engine, long actor, boolean keptData) {
+    private NodeStorage(Engine engine, long actor, boolean keptData, AtomicReference<PurgePolicy> ringPurge) {
         this.engine = engine;
         this.actor = actor;
         this.keptData = keptData;
+        this.ringPurge = ringPurge;
+    }
+
+    /** Installs a ring's purge rule (see ClusterNode#purgePolicy). */
+    void setRingPurge(PurgePolicy policy) {
+        ringPurge.set(policy);
     }
 
     static NodeStorage open(Config config, boolean ring) throws IOException {
         Path dir = Path.of(config.get("dir"));
         Files.createDirectories(dir);
         if (config.get("engine").equals("memory")) {
-            return new NodeStorage(new MemoryEngine(), newActor(), false);
+            return new NodeStorage(new MemoryEngine(), newActor(), false, new AtomicReference<>(PurgePolicy.NEVER));
         }
         Path engineDir = dir.resolve("engine");
         boolean fresh = isEmpty(engineDir);
         long actor = fresh ? writeActor(dir.resolve("actor"), newActor()) : readActor(dir.resolve("actor"));
+        AtomicReference<PurgePolicy> ringPurge = new AtomicReference<>(PurgePolicy.NEVER);
         LsmOptions options = LsmOptions.defaults()
                 .withMemtableSize(config.getLong("memtable-size"))
                 .withFsync(FsyncPolicy.parse(config.get("appendfsync")))
                 .withCompactionBytesPerSec(config.getLong("compaction-throughput"))
                 .withSkipCorruptLog(config.getBool("commitlog-skip-corrupt"))
-                .withPurgePolicy(ring ? PurgePolicy.NEVER : expiredPastGrace(config));
+                .withPurgePolicy(ring ? (key, set) -> ringPurge.get().canPurge(key, set) : expiredPastGrace(config));
         LsmEngine lsm = new LsmEngine(engineDir, options);
         config.onChange("appendfsync", v -> lsm.setFsync(FsyncPolicy.parse(v)));
-        return new NodeStorage(lsm, actor, !fresh);
+        return new NodeStorage(lsm, actor, !fresh, ringPurge);
     }
 
     /**
      * On a single node a deleted key is already gone from the engine (it keeps only its own internal
      * tombstone), so what compaction may drop is a value whose every version expired more than
-     * purge-grace-period seconds ago. In a ring nothing is dropped until anti-entropy can confirm
-     * that every replica holds the tombstone.
+     * purge-grace-period seconds ago. A ring supplies its own rule once built ({@link #setRingPurge}).
      */
     private static PurgePolicy expiredPastGrace(Config config) {
         return (key, set) -> {

@@ -76,6 +76,8 @@ final class AntiEntropy {
     private final AtomicLong repaired = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastRunEnd;
+    /** Per peer, per slot: when an exchange last found (or left) the two replicas in step, ms. */
+    private final Map<String, long[]> inStepAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     AntiEntropy(Membership membership, RingMember self, LocalReplica replica, PeerTransport transport, Predicate<String> isUp,
                 Duration timeout, long bytesPerSecond) {
@@ -189,6 +191,7 @@ final class AntiEntropy {
     /** Compares and repairs the slots this node and {@code peer} both replicate (or just {@code only}). */
     Result exchange(RingMember peer, int only) {
         List<Integer> shared = shared(peer, only);
+        long startedAt = System.currentTimeMillis();
         long start = System.nanoTime();
         long sent = 0;
         List<Integer> candidates = shared;
@@ -226,6 +229,10 @@ final class AntiEntropy {
                 sent += counts[1];
                 Throttle.pace(start, sent, bytesPerSecond);
             }
+        }
+        long[] at = inStepAt.computeIfAbsent(peer.name(), p -> new long[KeySlot.SLOTS]);
+        for (int slot : shared) {
+            at[slot] = startedAt; // equal, or repaired: in step with everything written before the start
         }
         repaired.addAndGet(fixed);
         bytes.addAndGet(sent);
@@ -306,8 +313,9 @@ final class AntiEntropy {
     private Map<ByteBuffer, Long> digests(int slot, long mask) {
         Map<ByteBuffer, Long> out = new HashMap<>();
         replica.forEachInSlot(slot, (sk, set) -> {
-            if ((mask & (1L << MerkleTrees.leafOf(sk))) != 0) {
-                out.put(ByteBuffer.wrap(sk), MerkleTrees.digest(sk, set));
+            long d;
+            if ((mask & (1L << MerkleTrees.leafOf(sk))) != 0 && (d = MerkleTrees.digest(sk, set)) != 0) {
+                out.put(ByteBuffer.wrap(sk), d); // deletes alone count as absent, as in the trees
             }
         });
         return out;
@@ -326,6 +334,21 @@ final class AntiEntropy {
         } catch (Exception e) {
             throw new IllegalStateException("anti-entropy request failed: " + e, e);
         }
+    }
+
+    /**
+     * When {@code slot} was last confirmed in step with every other replica of it (0: never): the
+     * oldest of the last exchanges with each of them.
+     */
+    long confirmedAt(int slot) {
+        long oldest = Long.MAX_VALUE;
+        for (RingMember m : membership.ring().preferenceList(slot)) {
+            if (!m.equals(self)) {
+                long[] at = inStepAt.get(m.name());
+                oldest = Math.min(oldest, at == null ? 0 : at[slot]);
+            }
+        }
+        return oldest == Long.MAX_VALUE ? 0 : oldest;
     }
 
     /** INFO cluster lines. */

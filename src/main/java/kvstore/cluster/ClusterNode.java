@@ -32,6 +32,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Topology topology;
     private final LocalReplica replica;
     private final PeerTransport transport;
+    private kvstore.storage.PurgePolicy purgePolicy = kvstore.storage.PurgePolicy.NEVER;
     /** Ring only: gossip, hint delivery and anti-entropy, each on its own timer thread. */
     private final Background tasks;
     private final ExecutorService commandExecutor;
@@ -134,9 +135,21 @@ public final class ClusterNode implements AutoCloseable {
                 config.getBool("sloppy-quorum"), requestTimeout,
                 config.getInt("read-quorum"), config.getInt("write-quorum"), background);
         updatePeers.run();
-        return new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper, handoff,
-                antiEntropy, transfers, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name), commands,
-                background);
+        ClusterNode node = new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper,
+                handoff, antiEntropy, transfers, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name),
+                commands, background);
+        long horizonMs = 1000 * Math.max(config.getLong("purge-grace-period"), config.getLong("hint-max-age"));
+        node.purgePolicy = (key, set) -> MerkleTrees.onlyTombstones(set)
+                && newest(set) + horizonMs < antiEntropy.confirmedAt(kvstore.storage.StorageKey.slot(key));
+        return node;
+    }
+
+    private static long newest(kvstore.version.SiblingSet set) {
+        long t = 0;
+        for (kvstore.version.Version v : set.versions()) {
+            t = Math.max(t, v.timestamp());
+        }
+        return t;
     }
 
     /** This node's entry when cluster-nodes does not list it: from port, cluster-port, rack and weight. */
@@ -196,6 +209,17 @@ public final class ClusterNode implements AutoCloseable {
                     topology.defaultReadQuorum(), topology.defaultWriteQuorum());
         }
         return this;
+    }
+
+    /**
+     * What compaction may drop on a ring: an entry holding only deletes, the newest written more than
+     * max(purge-grace-period, hint-max-age) before anti-entropy last confirmed its slot in step with
+     * every other replica. Every replica then holds the delete, or no live version it supersedes,
+     * so dropping it can bring nothing back (Cassandra's gc_grace problem); the trees do not count
+     * deletes, so dropping one changes none. Expired versions are not dropped on a ring.
+     */
+    public kvstore.storage.PurgePolicy purgePolicy() {
+        return purgePolicy;
     }
 
     public Keyspace keyspace() {

@@ -56,9 +56,13 @@ final class MerkleTrees {
         return (int) (mix(hash(sk)) >>> 58); // the top 6 bits: 0..63
     }
 
-    /** The digest of one stored entry; 0 for an absent one. */
+    /**
+     * The digest of one stored entry; 0 for an absent one, and for one that holds only deletes: a
+     * delete matters only where a replica still holds a live version it supersedes, whose nonzero
+     * digest then differs; and a purged delete changes no tree.
+     */
     static long digest(byte[] sk, SiblingSet set) {
-        if (set == null) {
+        if (set == null || onlyTombstones(set)) {
             return 0;
         }
         long d = hash(sk);
@@ -69,7 +73,16 @@ final class MerkleTrees {
         for (Version v : set.versions()) {
             d ^= mix(~v.actor() * 0xC2B2AE3D27D4EB4FL + v.counter());
         }
-        return mix(d) | 1; // never 0, so an entry is never invisible
+        return mix(d) | 1; // never 0, so a live entry is never invisible
+    }
+
+    static boolean onlyTombstones(SiblingSet set) {
+        for (Version v : set.versions()) {
+            if (!v.isTombstone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long hash(byte[] b) {
