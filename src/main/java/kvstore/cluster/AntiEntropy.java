@@ -190,12 +190,32 @@ final class AntiEntropy {
 
     /** Compares and repairs the slots this node and {@code peer} both replicate (or just {@code only}). */
     Result exchange(RingMember peer, int only) {
-        List<Integer> shared = shared(peer, only);
+        return exchange(peer, shared(peer, only), only < 0, true);
+    }
+
+    /**
+     * Exchanges {@code slots} with {@code peer} whether or not this node replicates them: slots
+     * being received from it, or handed over to it.
+     */
+    Result exchange(RingMember peer, List<Integer> slots) {
+        return exchange(peer, slots, false, true);
+    }
+
+    /**
+     * Pushes this node's entries of {@code slots}, which it no longer replicates, to {@code peer}, one
+     * of their replicas; nothing is pulled (the slots are about to be dropped here).
+     */
+    Result handOff(RingMember peer, List<Integer> slots) {
+        return exchange(peer, slots, false, false);
+    }
+
+    /** Compares and repairs {@code shared}, narrowing them down by the bucket XORs first if {@code buckets}. */
+    private Result exchange(RingMember peer, List<Integer> shared, boolean buckets, boolean pull) {
         long startedAt = System.currentTimeMillis();
         long start = System.nanoTime();
         long sent = 0;
         List<Integer> candidates = shared;
-        if (only < 0) {
+        if (buckets) {
             byte[] name = self.name().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ByteBuffer theirs = ByteBuffer.wrap(call(peer, AAE_BUCKETS, name));
             sent += name.length + theirs.capacity();
@@ -224,7 +244,7 @@ final class AntiEntropy {
                     continue;
                 }
                 differing++;
-                long[] counts = repairSlot(peer, slot);
+                long[] counts = repairSlot(peer, slot, pull);
                 fixed += counts[0];
                 sent += counts[1];
                 Throttle.pace(start, sent, bytesPerSecond);
@@ -244,7 +264,7 @@ final class AntiEntropy {
     }
 
     /** Repairs one slot whose roots differ; returns {entries repaired, bytes exchanged}. */
-    private long[] repairSlot(RingMember peer, int slot) {
+    private long[] repairSlot(RingMember peer, int slot, boolean pull) {
         ByteBuffer theirLeaves = ByteBuffer.wrap(call(peer, AAE_LEAVES, ByteBuffer.allocate(4).putInt(slot).array()));
         long[] mine = trees.leaves(slot);
         long mask = 0;
@@ -277,16 +297,16 @@ final class AntiEntropy {
             }
         });
         for (int from = 0; from < differ.size(); from += IN_FLIGHT) {
-            sent += exchangeEntries(peer, differ.subList(from, Math.min(differ.size(), from + IN_FLIGHT)), theirs);
+            sent += exchangeEntries(peer, differ.subList(from, Math.min(differ.size(), from + IN_FLIGHT)), theirs, pull);
         }
         return new long[] {differ.size(), sent};
     }
 
     /** Pulls the peer's sets of {@code keys} (those it has), merges them here, pushes the merge back. */
-    private long exchangeEntries(RingMember peer, List<byte[]> keys, Map<ByteBuffer, Long> theirs) {
+    private long exchangeEntries(RingMember peer, List<byte[]> keys, Map<ByteBuffer, Long> theirs, boolean pull) {
         List<CompletableFuture<byte[]>> reads = new ArrayList<>(keys.size());
         for (byte[] sk : keys) {
-            reads.add(theirs.containsKey(ByteBuffer.wrap(sk))
+            reads.add(pull && theirs.containsKey(ByteBuffer.wrap(sk))
                     ? transport.request(peer.name(), ReplicaMessages.READ, sk, timeout)
                     : CompletableFuture.completedFuture(new byte[0]));
         }

@@ -129,7 +129,8 @@ public final class ClusterNode implements AutoCloseable {
         }
         AntiEntropy antiEntropy = new AntiEntropy(membership, me, replica, transport, gossiper::isUp, requestTimeout,
                 config.getLong("anti-entropy-throughput"));
-        Transfers transfers = new Transfers(me, membership, antiEntropy, gossiper::isUp, dir.resolve("ring-receiving"));
+        Transfers transfers = new Transfers(me, membership, antiEntropy, replica, gossiper::isUp,
+                dir.resolve("ring-receiving"));
         RingCoordinator ringCoordinator = new RingCoordinator(membership, me, replica,
                 new RingCoordinator.Parts(transport, gossiper, handoff, antiEntropy, transfers),
                 config.getBool("sloppy-quorum"), requestTimeout,

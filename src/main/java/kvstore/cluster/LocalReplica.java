@@ -118,6 +118,49 @@ public final class LocalReplica {
         }
     }
 
+    /**
+     * Drops this replica's entries of {@code slot}, which it no longer replicates, written before
+     * {@code before} (ms); returns how many newer ones it kept (they still need handing off).
+     */
+    int dropSlot(int slot, long before) {
+        List<byte[]> keys = new ArrayList<>();
+        int kept = 0;
+        try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
+            while (c.next()) {
+                if (newest(c.value()) < before) {
+                    keys.add(c.key());
+                } else {
+                    kept++;
+                }
+            }
+        }
+        for (byte[] sk : keys) {
+            int stripe = stripeOf(sk);
+            locks.lock(stripe);
+            try {
+                SiblingSet current = engine.get(sk);
+                if (current != null && newest(current) < before) {
+                    engine.remove(sk);
+                    if (trees != null) {
+                        trees.update(sk, current, null);
+                    }
+                    account(sk, current.winner(), null);
+                }
+            } finally {
+                locks.unlock(stripe);
+            }
+        }
+        return kept;
+    }
+
+    private static long newest(SiblingSet set) {
+        long t = 0;
+        for (Version v : set.versions()) {
+            t = Math.max(t, v.timestamp());
+        }
+        return t;
+    }
+
     /** The hash trees of what this replica stores (ring only; null on a single node). */
     MerkleTrees trees() {
         return trees;

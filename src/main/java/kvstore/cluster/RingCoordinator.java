@@ -391,7 +391,15 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         long now = System.currentTimeMillis();
         Version v = RingElements.readWinner(set, now);
-        if (v.isTombstone() || v.isExpiredAt(now)) {
+        if (v.isTombstone()) {
+            return null;
+        }
+        if (v.isExpiredAt(now)) {
+            // as Redis deletes an expired key on access: out of this replica's counts (DBSIZE) at once
+            byte[] sk = LocalReplica.storageKey(db, key);
+            if (ring().preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(self)) {
+                replica.reclaimIfExpired(db, key, sk);
+            }
             return null;
         }
         if (v.type() == Counters.TYPE) {
@@ -998,7 +1006,8 @@ public final class RingCoordinator implements Keyspace, Topology {
             members.removeIf(m -> m.name().equals(self.name()));
             return members;
         });
-        return "left (membership version " + v + "): keep this node up until the others report no slots to receive";
+        return "left (membership version " + v + "): this node hands its slots over; stop it once INFO cluster"
+                + " shows ring_slots_releasing:0";
     }
 
     /** RING FORGET node: removes a node that is gone for good. */
@@ -1050,7 +1059,8 @@ public final class RingCoordinator implements Keyspace, Topology {
                 "ring_write_quorum_failures:" + writeFailures.get(),
                 "ring_sloppy_quorum:" + (sloppyQuorum ? "yes" : "no"),
                 "ring_membership_version:" + membership.version(),
-                "ring_slots_receiving:" + transfers.pending()));
+                "ring_slots_receiving:" + transfers.pending(),
+                "ring_slots_releasing:" + transfers.releasing()));
         out.addAll(handoff.infoFields());
         out.addAll(antiEntropy.infoFields());
         return out;

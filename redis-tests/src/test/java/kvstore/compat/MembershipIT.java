@@ -20,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Membership changes under load: a fourth node joins a 3-node ring (N=3, R=2, W=2) with RING JOIN,
- * receives the slots it now replicates, and later another node leaves with RING LEAVE. Writers keep
- * going on two nodes throughout: no request fails, no acknowledged write is lost, the joined node
- * holds the data of its slots, and each node ends with its share of the slots.
+ * receives the slots it now replicates while the others hand over and drop the slots they lost, and
+ * later another node leaves with RING LEAVE and drains. Writers keep going on two nodes throughout:
+ * no request fails, no acknowledged write is lost, the joined node holds the data of its slots, the
+ * leaving node ends with none, and each node ends with its share of the slots.
  */
 class MembershipIT {
 
@@ -33,10 +34,11 @@ class MembershipIT {
     private static void awaitMembership(LocalRing ring, List<String> nodes, long version, int size) throws Exception {
         for (String n : nodes) {
             try (RespConnection c = new RespConnection(ring.port(n))) {
-                LocalRing.await(n + " at membership version " + version + " with its slots received", 60_000, () ->
+                LocalRing.await(n + " at membership version " + version + " with its slots moved", 60_000, () ->
                         Long.parseLong(info(c, "ring_membership_version")) == version
                                 && Integer.parseInt(info(c, "ring_nodes")) == size
-                                && info(c, "ring_slots_receiving").equals("0"));
+                                && info(c, "ring_slots_receiving").equals("0")
+                                && info(c, "ring_slots_releasing").equals("0"));
             }
         }
     }
@@ -97,11 +99,25 @@ class MembershipIT {
                 }
             }
             assertTrue(checked > 1000, checked + " keys checked on n4");
+            // and n1 dropped the keys of the slots it handed to n4
+            int dropped = 0;
+            for (int i = 0; i < 2000; i++) {
+                byte[] key = ("pre:" + i).getBytes(StandardCharsets.UTF_8);
+                if (!four.preferenceList(KeySlot.of(key)).contains(four.member("n1"))) {
+                    assertEquals(null, ring.node("n1").cluster().replica().read(0, key), "pre:" + i + " left n1");
+                    dropped++;
+                }
+            }
+            assertTrue(dropped > 100, dropped + " keys checked gone from n1");
             try (RespConnection b = new RespConnection(ring.port("n2"))) {
                 RespValue left = b.call("RING", "LEAVE");
                 assertTrue(left.text().startsWith("left"), left.toString());
             }
-            awaitMembership(ring, List.of("n1", "n3", "n4"), 2, 3);
+            awaitMembership(ring, List.of("n1", "n2", "n3", "n4"), 2, 3); // n2 drained: it releases everything
+            for (int i = 0; i < 2000; i++) {
+                assertEquals(null, ring.node("n2").cluster().replica().read(0, ("pre:" + i).getBytes(StandardCharsets.UTF_8)),
+                        "pre:" + i + " left n2");
+            }
             stop.set(true);
             for (Thread t : writers) {
                 t.join(10_000);
