@@ -116,8 +116,8 @@ public final class ClusterNode implements AutoCloseable {
         ExecutorService background = pool("kvstore-repair-" + name, 2);
         ExecutorService commands = pool("kvstore-cmd-" + name, Math.max(64, Runtime.getRuntime().availableProcessors() * 8));
         LocalReplica replica = new LocalReplica(engine, actor, databases, new kvstore.keyspace.KeyLocks(), true);
-        Gossiper gossiper = new Gossiper(name, membership, transport, Duration.ofMillis(config.getLong("gossip-interval")),
-                config.getInt("phi-convict-threshold"));
+        Gossiper gossiper = new Gossiper(name, membership, members.stream().map(RingMember::name).toList(), transport,
+                Duration.ofMillis(config.getLong("gossip-interval")), config.getInt("phi-convict-threshold"));
         Duration requestTimeout = Duration.ofMillis(config.getLong("cluster-request-timeout"));
         HintedHandoff handoff;
         try {

@@ -26,10 +26,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Whenever a newer heartbeat of a peer arrives, directly or through another node, its
  * {@link PhiAccrualDetector} records it; a peer whose phi passes the threshold is down, and up again
  * at its next heartbeat. Each round also goes to a down peer with probability 1/(up peers + 1), so a
- * node that comes back is found, and a peer with no up peer to talk to talks to a random one.
+ * node that comes back is found, and a peer with no up peer to talk to talks to a random one. A
+ * round also goes to one of the seeds (the members cluster-nodes lists) with a chance of
+ * seeds / peers, so that nodes that joined later never drift into a group of their own.
  *
  * <p>Pause guard: if this node's own round comes late by more than {@link #PAUSE_ROUNDS} intervals
- * (a GC pause, SIGSTOP), it was not listening either, so every detector restarts its count from now
+ * and at least a second (a GC pause, SIGSTOP), it was not listening either, so every detector restarts its count from now
  * and nobody is convicted for the silence this node caused itself.
  *
  * <p>Gossip also spreads the ring's {@link Membership}: a node that hears of a newer version adopts it.
@@ -41,6 +43,8 @@ import java.util.concurrent.TimeUnit;
 final class Gossiper {
     static final int GOSSIP = 50;
     static final int PAUSE_ROUNDS = 3;
+    /** A late round counts as a pause only from 1 s: shorter hiccups (a busy CPU) convict nobody anyway. */
+    static final long MIN_PAUSE_NANOS = 1_000_000_000L;
     private static final Logger log = LoggerFactory.getLogger(Gossiper.class);
 
     private record Beat(long generation, long heartbeat) {
@@ -51,6 +55,8 @@ final class Gossiper {
 
     private final String self;
     private final Membership membership;
+    /** The members cluster-nodes lists: gossiped with now and then, so that no group of nodes drifts apart. */
+    private final List<String> seeds;
     private final PeerTransport transport;
     private final long intervalNanos;
     private final double threshold;
@@ -61,9 +67,11 @@ final class Gossiper {
     private long heartbeat;
     private long lastRound;
 
-    Gossiper(String self, Membership membership, PeerTransport transport, Duration interval, double threshold) {
+    Gossiper(String self, Membership membership, List<String> seeds, PeerTransport transport, Duration interval,
+             double threshold) {
         this.self = self;
         this.membership = membership;
+        this.seeds = seeds.stream().filter(n -> !n.equals(self)).toList();
         this.transport = transport;
         this.intervalNanos = interval.toNanos();
         this.threshold = threshold;
@@ -119,7 +127,7 @@ final class Gossiper {
     void round() {
         try {
             long now = System.nanoTime();
-            if (lastRound != 0 && now - lastRound > PAUSE_ROUNDS * intervalNanos) {
+            if (lastRound != 0 && now - lastRound > Math.max(PAUSE_ROUNDS * intervalNanos, MIN_PAUSE_NANOS)) {
                 log.warn("This node was paused for {} ms: failure detection restarts its count",
                         (now - lastRound) / 1_000_000);
                 for (PhiAccrualDetector d : detectors.values()) {
@@ -130,17 +138,26 @@ final class Gossiper {
             view.put(self, new Beat(generation, ++heartbeat));
             String target = pickTarget();
             if (target != null) {
-                transport.request(target, GOSSIP, encode(), Duration.ofNanos(intervalNanos * 2))
-                        .whenComplete((reply, e) -> {
-                            if (e == null) {
-                                merge(reply);
-                            }
-                        });
+                exchange(target);
+            }
+            // now and then a seed too (as Cassandra does), with a chance of seeds / peers
+            List<String> peers = peers();
+            if (!seeds.isEmpty() && !seeds.contains(target)
+                    && ThreadLocalRandom.current().nextInt(Math.max(1, peers.size())) < seeds.size()) {
+                exchange(seeds.get(ThreadLocalRandom.current().nextInt(seeds.size())));
             }
             judge(now);
         } catch (RuntimeException e) {
             log.warn("Gossip round failed", e);
         }
+    }
+
+    private void exchange(String peer) {
+        transport.request(peer, GOSSIP, encode(), Duration.ofNanos(intervalNanos * 2)).whenComplete((reply, e) -> {
+            if (e == null) {
+                merge(reply);
+            }
+        });
     }
 
     private String pickTarget() {

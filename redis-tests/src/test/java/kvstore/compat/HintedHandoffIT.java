@@ -70,11 +70,13 @@ class HintedHandoffIT {
                 }
                 assertTrue(Long.parseLong(ProcessRing.infoField(a, "ring_hints_delivered")) > 0);
             }
-            // n3's own copy (R=1 answers from it) holds every acknowledged write
-            try (RespConnection c = new RespConnection(ports[2])) {
-                assertEquals("OK", c.call("CONSISTENCY", "ONE").text());
-                for (int i = 0; i < acknowledged.get(); i++) {
-                    assertEquals("value:" + i, c.call("GET", "key:" + i).text(), "key:" + i + " on n3");
+            // each node's own copy (R=1 on a replica answers from it) holds every acknowledged write
+            for (int n = 0; n < 3; n++) {
+                try (RespConnection c = new RespConnection(ports[n])) {
+                    assertEquals("OK", c.call("CONSISTENCY", "ONE").text());
+                    for (int i = 0; i < acknowledged.get(); i++) {
+                        assertEquals("value:" + i, c.call("GET", "key:" + i).text(), "key:" + i + " on n" + (n + 1));
+                    }
                 }
             }
         }
