@@ -47,7 +47,8 @@ final class HintedHandoff implements AutoCloseable {
     private final long maxAgeMs;
     private final long bytesPerSecond;
     private final Map<String, HintLog> logs = new TreeMap<>();
-    private final Map<ByteBuffer, SiblingSet> held = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentSkipListMap<byte[], SiblingSet> held =
+            new java.util.concurrent.ConcurrentSkipListMap<>(java.util.Arrays::compareUnsigned);
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -102,14 +103,19 @@ final class HintedHandoff implements AutoCloseable {
         }
         stored.incrementAndGet();
         if (serveReads) {
-            held.merge(ByteBuffer.wrap(sk), set, SiblingSet::merge);
+            held.merge(sk, set, SiblingSet::merge);
         }
         return true;
     }
 
     /** What this node holds as a fallback for {@code sk}, or null. */
     SiblingSet hinted(byte[] sk) {
-        return held.isEmpty() ? null : held.get(ByteBuffer.wrap(sk));
+        return held.isEmpty() ? null : held.get(sk);
+    }
+
+    /** What this node holds as a fallback for the storage keys {@code from <= key < to}, in key order. */
+    java.util.NavigableMap<byte[], SiblingSet> hinted(byte[] from, byte[] to) {
+        return held.subMap(from, true, to, false);
     }
 
     /** Makes the hints appended so far durable. */
@@ -185,7 +191,7 @@ final class HintedHandoff implements AutoCloseable {
             }
             delivered.addAndGet(acks.size());
             for (HintLog.Hint h : batch) {
-                held.computeIfPresent(ByteBuffer.wrap(h.sk()), (k, v) -> RingCoordinator.sameSet(v, h.set()) ? null : v);
+                held.computeIfPresent(h.sk(), (k, v) -> RingCoordinator.sameSet(v, h.set()) ? null : v);
             }
             Throttle.pace(start, sent, bytesPerSecond);
         }

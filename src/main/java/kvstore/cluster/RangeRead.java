@@ -42,6 +42,8 @@ final class RangeRead {
     }
 
     private final List<RingMember> prefs;
+    /** The slot's replicas: {@link #prefs} with stand-ins for down replicas replaced back. */
+    private final List<RingMember> replicas;
     private final RingMember self;
     /** False while this node is still receiving the slot: its own copy does not answer. */
     private final boolean localReady;
@@ -52,8 +54,9 @@ final class RangeRead {
     private final Executor background;
     private final Runnable onRepair;
 
-    RangeRead(List<RingMember> prefs, RingMember self, boolean localReady, int r, LocalReplica replica,
-              RingCoordinator peers, Duration timeout, Executor background, Runnable onRepair) {
+    RangeRead(List<RingMember> prefs, List<RingMember> replicas, RingMember self, boolean localReady, int r,
+              LocalReplica replica, RingCoordinator peers, Duration timeout, Executor background, Runnable onRepair) {
+        this.replicas = replicas;
         this.localReady = localReady;
         this.prefs = prefs;
         this.self = self;
@@ -164,10 +167,7 @@ final class RangeRead {
     }
 
     private Page localPage(byte[] from, byte[] hi) {
-        List<byte[]> keys = new ArrayList<>();
-        List<SiblingSet> sets = new ArrayList<>();
-        boolean full = replica.rangeSets(from, hi, PAGE, keys, sets);
-        return new Page(keys, sets, full);
+        return page(replica, peers.handoff(), from, hi, PAGE);
     }
 
     /** Sends each answering replica the merged sets it lacks or holds differently. */
@@ -182,6 +182,9 @@ final class RangeRead {
                 held.put(ByteBuffer.wrap(p.keys.get(j)), p.sets.get(j));
             }
             RingMember m = prefs.get(i);
+            if (!replicas.contains(m)) {
+                continue; // a stand-in for a down replica holds hints, not the slot
+            }
             for (Map.Entry<byte[], SiblingSet> e : merged.entrySet()) {
                 SiblingSet mine = held.get(ByteBuffer.wrap(e.getKey()));
                 if (mine != null && RingCoordinator.sameSet(mine, e.getValue())) {
@@ -205,14 +208,45 @@ final class RangeRead {
     }
 
     /** Serves a RANGE request from this node's replica. */
-    static byte[] serve(LocalReplica replica, byte[] payload) {
+    /**
+     * Up to {@code limit} entries {@code from <= key < hi} of this node: its replica's, merged with the
+     * hints it holds for a replica that is down (as a stand-in).
+     */
+    private static Page page(LocalReplica replica, HintedHandoff handoff, byte[] from, byte[] hi, int limit) {
+        List<byte[]> keys = new ArrayList<>();
+        List<SiblingSet> sets = new ArrayList<>();
+        boolean full = replica.rangeSets(from, hi, limit, keys, sets);
+        java.util.NavigableMap<byte[], SiblingSet> hinted = handoff.hinted(from, hi);
+        if (hinted.isEmpty()) {
+            return new Page(keys, sets, full);
+        }
+        TreeMap<byte[], SiblingSet> merged = new TreeMap<>(Arrays::compareUnsigned);
+        for (int i = 0; i < keys.size(); i++) {
+            merged.put(keys.get(i), sets.get(i));
+        }
+        byte[] last = full ? keys.get(keys.size() - 1) : null;
+        hinted.forEach((k, v) -> {
+            if (last == null || Arrays.compareUnsigned(k, last) <= 0) {
+                merged.merge(k, v, SiblingSet::merge);
+            }
+        });
+        keys = new ArrayList<>(merged.keySet());
+        sets = new ArrayList<>(merged.values());
+        if (keys.size() > limit) {
+            return new Page(keys.subList(0, limit), sets.subList(0, limit), true);
+        }
+        return new Page(keys, sets, full);
+    }
+
+    static byte[] serve(LocalReplica replica, HintedHandoff handoff, byte[] payload) {
         ByteBuffer b = ByteBuffer.wrap(payload);
         byte[] from = ReplicaMessages.bytes(b, b.getInt());
         byte[] hi = ReplicaMessages.bytes(b, b.getInt());
         int limit = Math.max(1, Math.min(b.getInt(), PAGE));
-        List<byte[]> keys = new ArrayList<>();
-        List<SiblingSet> sets = new ArrayList<>();
-        boolean full = replica.rangeSets(from, hi, limit, keys, sets);
+        Page page = page(replica, handoff, from, hi, limit);
+        List<byte[]> keys = page.keys;
+        List<SiblingSet> sets = page.sets;
+        boolean full = page.full;
         int size = 5;
         for (int i = 0; i < keys.size(); i++) {
             size += 4 + keys.get(i).length + 4 + SiblingSetCodec.size(sets.get(i));

@@ -79,7 +79,7 @@ final class ReplicaService {
         }));
         transport.register(ReplicaMessages.RANGE, RequestHandler.blocking((peer, payload) -> {
             notReceiving(((payload[4] & 0xff) << 8) | (payload[5] & 0xff)); // the first key's slot
-            return RangeRead.serve(replica, payload);
+            return RangeRead.serve(replica, coordinator.handoff(), payload);
         }));
         transport.register(ReplicaMessages.SIZE, RequestHandler.nonBlocking((peer, payload) ->
                 CompletableFuture.completedFuture(ByteBuffer.allocate(8)

@@ -192,7 +192,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         List<RingMember> replicas = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int r = readQuorum(replicas.size());
-        List<RingMember> prefs = withStandIns(sk, replicas, r);
+        List<RingMember> prefs = withStandIns(kvstore.storage.StorageKey.slot(sk), replicas, r);
         ReadRound round = new ReadRound(sk, prefs, r);
         // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
         int local = prefs.indexOf(self);
@@ -241,7 +241,7 @@ public final class RingCoordinator implements Keyspace, Topology {
      * its members up, the list with its down members replaced by live fallbacks, which answer from the
      * hints they hold for them.
      */
-    private List<RingMember> withStandIns(byte[] sk, List<RingMember> replicas, int r) {
+    private List<RingMember> withStandIns(int slot, List<RingMember> replicas, int r) {
         if (!sloppyQuorum) {
             return replicas;
         }
@@ -252,7 +252,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         if (live >= r) {
             return replicas;
         }
-        List<RingMember> fallbacks = liveFallbacks(sk);
+        List<RingMember> fallbacks = liveFallbacks(slot);
         List<RingMember> asked = new ArrayList<>(replicas);
         for (int i = 0; i < asked.size() && !fallbacks.isEmpty(); i++) {
             if (!isUp(asked.get(i))) {
@@ -534,8 +534,9 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** A quorum range read within {@code slot}, at the command's R. */
     RangeRead rangeRead(int slot) {
-        List<RingMember> prefs = ring().preferenceList(slot);
-        return new RangeRead(prefs, self, transfers.ready(slot), readQuorum(prefs.size()), replica, this,
+        List<RingMember> replicas = ring().preferenceList(slot);
+        int r = readQuorum(replicas.size());
+        return new RangeRead(withStandIns(slot, replicas, r), replicas, self, transfers.ready(slot), r, replica, this,
                 timeout, background, readRepairs::incrementAndGet);
     }
 
@@ -668,7 +669,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 // healthy node beyond the preference list, whose acknowledgement counts toward W
                 handoff.hint(m.name(), sk, next, false);
                 if (fallbacks == null) {
-                    fallbacks = sloppyQuorum ? liveFallbacks(sk) : new ArrayList<>();
+                    fallbacks = sloppyQuorum ? liveFallbacks(kvstore.storage.StorageKey.slot(sk)) : new ArrayList<>();
                 }
                 if (fallbacks.isEmpty()) {
                     answered.accept(null, new PeerUnavailableException(m.name(), "down"));
@@ -689,10 +690,10 @@ public final class RingCoordinator implements Keyspace, Topology {
         return result;
     }
 
-    /** The live nodes beyond the preference list of {@code sk}'s slot, clockwise (sloppy quorum). */
-    private List<RingMember> liveFallbacks(byte[] sk) {
+    /** The live nodes beyond the preference list of {@code slot}, clockwise (sloppy quorum). */
+    private List<RingMember> liveFallbacks(int slot) {
         List<RingMember> out = new ArrayList<>();
-        for (RingMember m : ring().fallbacks(kvstore.storage.StorageKey.slot(sk))) {
+        for (RingMember m : ring().fallbacks(slot)) {
             if (isUp(m)) {
                 out.add(m);
             }

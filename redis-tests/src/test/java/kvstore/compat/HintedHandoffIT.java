@@ -118,6 +118,10 @@ class HintedHandoffIT {
                     }
                     assertEquals("OK", reply.text(), "W=3 met by n4 standing in for " + down);
                     assertEquals("sloppy", a.call("GET", key).text(), "R=3 read through the stand-in");
+                    String hash = "{" + key + "}h"; // the same slot, so the same replicas
+                    assertEquals("2", a.call("HSET", hash, "f", "1", "g", "2").text());
+                    assertEquals("2", a.call("HLEN", hash).text());
+                    assertEquals(4, a.call("HGETALL", hash).children().size(), "a range read through the stand-in");
                     for (String n : ring.names) {
                         if (!n.equals(down)) {
                             ring.heal(n, down);
@@ -128,6 +132,16 @@ class HintedHandoffIT {
                         var set = replica.cluster().replica().read(0, key.getBytes(StandardCharsets.UTF_8));
                         return set != null && "sloppy".equals(new String(set.winner().value(), StandardCharsets.UTF_8));
                     });
+                    try (RespConnection own = new RespConnection(ring.port(down))) {
+                        assertEquals("OK", own.call("CONSISTENCY", "ONE").text());
+                        LocalRing.await("the hash handed to " + down, 10_000, () -> {
+                            try {
+                                return own.call("HGETALL", hash).children().size() == 4;
+                            } catch (IOException e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+                    }
                     try (RespConnection four = new RespConnection(ring.port("n4"))) {
                         LocalRing.await("n4's hints to drain", 10_000, () -> hintsPending(four) == 0);
                     }
