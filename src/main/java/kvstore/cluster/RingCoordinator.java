@@ -76,6 +76,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
     private final Transfers transfers;
+    private final MembershipChanges membershipChanges;
     private final boolean sloppyQuorum;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
@@ -98,6 +99,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         this.handoff = parts.handoff();
         this.antiEntropy = parts.antiEntropy();
         this.transfers = parts.transfers();
+        this.membershipChanges = new MembershipChanges(membership, self, parts.transport(), parts.transfers(), timeout);
         this.sloppyQuorum = sloppyQuorum;
         this.timeout = timeout;
         int n = ring().replicationFactor();
@@ -954,77 +956,26 @@ public final class RingCoordinator implements Keyspace, Topology {
         return gossiper.phi(member);
     }
 
-    // ---- membership changes (RING JOIN, LEAVE, FORGET)
+    // ---- membership changes ({@link MembershipChanges})
 
-    /**
-     * RING JOIN on a node that is not a member yet: asks the configured members, one after another,
-     * to add it; adopts the membership the first one answers with. Its slots then stream in.
-     */
     @Override
     public String join() {
-        if (ring().member(self.name()) != null) {
-            return "already a member (membership version " + membership.version() + ")";
-        }
-        byte[] spec = self.spec().getBytes(StandardCharsets.UTF_8);
-        for (RingMember m : ring().members()) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(transport.request(m.name(), ReplicaMessages.JOIN, spec, timeout)
-                        .get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS));
-                long version = b.getLong();
-                membership.adopt(version, new String(ReplicaMessages.bytes(b, b.getInt()), StandardCharsets.UTF_8));
-                return "joined through " + m.name() + " (membership version " + version + "), receiving "
-                        + transfers.pending() + " slots";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                log.info("Join through {} failed: {}", m.name(), e.toString());
-            }
-        }
-        throw new UnavailableException("NOREPLICAS no member of the ring answered the join");
+        return membershipChanges.join();
     }
 
-    /** A member's side of a join: adds (or updates) {@code spec}'s node; answers the new membership. */
+    /** A member's side of a join (the JOIN message). */
     byte[] admit(String spec) {
-        RingMember joining = RingMember.parse(spec);
-        membership.change(members -> {
-            members.removeIf(m -> m.name().equals(joining.name()));
-            members.add(joining);
-            return members;
-        });
-        byte[] members = membership.spec().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(12 + members.length).putLong(membership.version()).putInt(members.length)
-                .put(members).array();
+        return membershipChanges.admit(spec);
     }
 
-    /** RING LEAVE: this node leaves the ring; its slots move to the others, who fetch them. */
     @Override
     public String leave() {
-        if (ring().member(self.name()) == null) {
-            return "not a member";
-        }
-        long v = membership.change(members -> {
-            members.removeIf(m -> m.name().equals(self.name()));
-            return members;
-        });
-        return "left (membership version " + v + "): this node hands its slots over; stop it once INFO cluster"
-                + " shows ring_slots_releasing:0";
+        return membershipChanges.leave();
     }
 
-    /** RING FORGET node: removes a node that is gone for good. */
     @Override
     public String forget(String node) {
-        if (node.equals(self.name())) {
-            throw new IllegalArgumentException("a node cannot forget itself: use RING LEAVE");
-        }
-        if (ring().member(node) == null) {
-            throw new IllegalArgumentException("no such node: " + node);
-        }
-        long v = membership.change(members -> {
-            members.removeIf(m -> m.name().equals(node));
-            return members;
-        });
-        return "forgot " + node + " (membership version " + v + ")";
+        return membershipChanges.forget(node);
     }
 
     @Override
