@@ -15,9 +15,11 @@
  *       memtable has its own small bloom filter so that a read of a key it does not hold skips the
  *       skip-list walk, which is otherwise the most expensive step of a point read.</li>
  *   <li><b>SSTables</b> ({@link kvstore.storage.TableWriter} documents the layout,
- *       {@link kvstore.storage.SSTable} reads it): prefix-compressed checksummed blocks, a sparse index
- *       of first keys, a bloom filter, a fixed footer; large values out of line. Read through memory
- *       maps (1 GB chunks) with reference counting through {@link kvstore.storage.TableSet}.</li>
+ *       {@link kvstore.storage.SSTable} reads it): prefix-compressed checksummed blocks with a
+ *       restart point (a full key) every 16 entries, which a point read binary-searches so that it
+ *       decodes at most 16 entries of a block; a sparse index of first keys, a bloom filter, a fixed
+ *       footer; large values out of line. Read through memory maps (1 GB chunks) with reference
+ *       counting through {@link kvstore.storage.TableSet}.</li>
  *   <li><b>Manifest</b> ({@link kvstore.storage.Manifest}): live tables per level and the first log
  *       segment still needed; replaced by write-fsync-rename-fsync(dir).</li>
  *   <li><b>Compaction</b> ({@link kvstore.storage.Compactor}): leveled.</li>
