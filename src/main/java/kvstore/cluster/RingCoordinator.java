@@ -952,6 +952,12 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
+    public boolean linked(String member) {
+        kvstore.transport.PeerMetrics m = transport.metrics(member);
+        return m != null && m.connected();
+    }
+
+    @Override
     public double phi(String member) {
         return gossiper.phi(member);
     }

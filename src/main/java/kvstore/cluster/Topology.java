@@ -25,6 +25,11 @@ public interface Topology {
     /** "myself", "up" or "down", as this node's failure detector sees {@code member}. */
     String state(String member);
 
+    /** True if this node's own peer link to {@code member} is connected (false: this node, or a single node). */
+    default boolean linked(String member) {
+        return false;
+    }
+
     /** The failure detector's phi for {@code member} (0: this node, or no detector). */
     default double phi(String member) {
         return 0;

@@ -107,7 +107,8 @@ final class InfoCommand {
         for (kvstore.cluster.RingMember m : ring.members()) {
             if (!m.name().equals(t.nodeName())) {
                 sb.append("ring_peer_").append(m.name()).append(":state=").append(t.state(m.name()))
-                        .append(",phi=").append(String.format(java.util.Locale.ROOT, "%.2f", t.phi(m.name()))).append("\r\n");
+                        .append(",phi=").append(String.format(java.util.Locale.ROOT, "%.2f", t.phi(m.name())))
+                        .append(",link=").append(t.linked(m.name()) ? "connected" : "none").append("\r\n");
             }
         }
     }

@@ -83,11 +83,15 @@ final class ProcessRing implements AutoCloseable {
         throw new AssertionError("no " + field + " in INFO cluster");
     }
 
-    /** Waits until the node at {@code c} sees every peer named up. */
+    /**
+     * Waits until the node at {@code c} sees every peer named up, with its own link to each connected
+     * (gossip may report a peer up second hand while this node's link to it is still reconnecting).
+     */
     static void awaitUp(RespConnection c, String... peers) throws InterruptedException {
-        LocalRing.await(String.join(", ", peers) + " up", 60_000, () -> {
+        LocalRing.await(String.join(", ", peers) + " up and linked", 60_000, () -> {
             for (String p : peers) {
-                if (!peerState(c, p).equals("up")) {
+                String line = infoField(c, "ring_peer_" + p);
+                if (!line.startsWith("state=up") || !line.endsWith("link=connected")) {
                     return false;
                 }
             }

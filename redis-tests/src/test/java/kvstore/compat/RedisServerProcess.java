@@ -63,10 +63,16 @@ public final class RedisServerProcess implements AutoCloseable {
      * is an ephemeral one, which the source port of any outgoing connection, say a node dialling its
      * peers, may take before the test binds it.
      */
+    /** Ports handed out in this JVM: a port is free when checked, so two callers could get the same one. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = 10000 + rnd.nextInt(12000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
                 return port;
