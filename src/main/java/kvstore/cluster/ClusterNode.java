@@ -141,17 +141,10 @@ public final class ClusterNode implements AutoCloseable {
                 commands, background);
         long horizonMs = 1000 * Math.max(config.getLong("purge-grace-period"), config.getLong("hint-max-age"));
         node.purgePolicy = (key, set) -> MerkleTrees.onlyTombstones(set)
-                && newest(set) + horizonMs < antiEntropy.confirmedAt(kvstore.storage.StorageKey.slot(key));
+                && set.newestTimestamp() + horizonMs < antiEntropy.confirmedAt(kvstore.storage.StorageKey.slot(key));
         return node;
     }
 
-    private static long newest(kvstore.version.SiblingSet set) {
-        long t = 0;
-        for (kvstore.version.Version v : set.versions()) {
-            t = Math.max(t, v.timestamp());
-        }
-        return t;
-    }
 
     /** This node's entry when cluster-nodes does not list it: from port, cluster-port, rack and weight. */
     private static RingMember joiningMember(Config config, String name) {

@@ -127,7 +127,7 @@ public final class LocalReplica {
         int kept = 0;
         try (EngineCursor c = engine.range(StorageKey.slotStart(slot), StorageKey.slotStart(slot + 1))) {
             while (c.next()) {
-                if (newest(c.value()) < before) {
+                if (c.value().newestTimestamp() < before) {
                     keys.add(c.key());
                 } else {
                     kept++;
@@ -139,7 +139,7 @@ public final class LocalReplica {
             locks.lock(stripe);
             try {
                 SiblingSet current = engine.get(sk);
-                if (current != null && newest(current) < before) {
+                if (current != null && current.newestTimestamp() < before) {
                     engine.remove(sk);
                     if (trees != null) {
                         trees.update(sk, current, null);
@@ -151,14 +151,6 @@ public final class LocalReplica {
             }
         }
         return kept;
-    }
-
-    private static long newest(SiblingSet set) {
-        long t = 0;
-        for (Version v : set.versions()) {
-            t = Math.max(t, v.timestamp());
-        }
-        return t;
     }
 
     /** The hash trees of what this replica stores (ring only; null on a single node). */

@@ -144,4 +144,13 @@ public final class SiblingSet {
         }
         return best;
     }
+
+    /** The latest write timestamp among the siblings (ms). */
+    public long newestTimestamp() {
+        long t = 0;
+        for (Version v : versions) {
+            t = Math.max(t, v.timestamp());
+        }
+        return t;
+    }
 }
