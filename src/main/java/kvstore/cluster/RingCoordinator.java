@@ -506,6 +506,11 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
+    public void insertElement(int db, byte[] key, byte[] element, byte[] value) {
+        elements.insert(db, key, element, value);
+    }
+
+    @Override
     public boolean removeElement(int db, byte[] key, byte[] element) {
         return elements.remove(db, key, element);
     }

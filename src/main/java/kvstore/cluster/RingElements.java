@@ -19,6 +19,9 @@ import java.util.List;
  * The elements of collections on a ring, and the rules that merge concurrent changes to them.
  *
  * <ul>
+ * <li>List pushes are written with the list type as a marker ({@link #insert}): pushes made at one
+ * position concurrently are all elements, while concurrent in-place writes (LSET) are siblings of
+ * one element.</li>
  * <li>Each element entry is a key of its own for the ring: read at R, written at W with the context
  * the command read, repaired like any key. Writes of one element on two sides of a partition become
  * siblings of that element.</li>
@@ -37,6 +40,8 @@ import java.util.List;
  */
 final class RingElements {
     private static final byte STRING = ValueType.STRING.id();
+    /** The type byte of a list element written by a push ({@link #insert}). */
+    private static final byte INSERTED = ValueType.LIST.id();
     private static final byte[] FIRST_ELEMENT = {0};
     private static final Comparator<Version> OLDEST_FIRST = (a, b) -> a.winsOver(b) ? 1 : b.winsOver(a) ? -1 : 0;
 
@@ -164,6 +169,12 @@ final class RingElements {
         ring.write(ek, ring.contextSeen(ek), Version.NO_EXPIRY, STRING, value);
     }
 
+    /** A push: written with the list type as a marker, so that concurrent pushes at one position all count. */
+    void insert(int db, byte[] key, byte[] element, byte[] value) {
+        byte[] ek = elementKey(db, key, element);
+        ring.write(ek, ring.contextSeen(ek), Version.NO_EXPIRY, INSERTED, value);
+    }
+
     boolean remove(int db, byte[] key, byte[] element) {
         byte[] ek = elementKey(db, key, element);
         SiblingSet set = ring.readSet(ek);
@@ -194,12 +205,16 @@ final class RingElements {
                 (ek, set) -> {
                     List<Version> live = new ArrayList<>(set.size());
                     for (Version v : set.versions()) {
-                        if (!v.isTombstone()) {
-                            live.add(v);
+                        if (!v.isTombstone() && v.type() == INSERTED) {
+                            live.add(v); // concurrent pushes: every one is an element
                         }
                     }
-                    if (live.isEmpty()) {
-                        return true;
+                    if (live.isEmpty()) { // written in place (LSET): one element, the latest value
+                        Version w = set.liveWinner();
+                        if (w == null) {
+                            return true;
+                        }
+                        live.add(w);
                     }
                     live.sort(OLDEST_FIRST);
                     List<byte[]> values = new ArrayList<>(live.size());

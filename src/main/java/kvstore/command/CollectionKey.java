@@ -178,6 +178,12 @@ final class CollectionKey implements ElementRange {
         meta = meta.withCount(meta.count() + 1);
     }
 
+    /** Stores a new list element at a position (a push: see {@link Keyspace#insertElement}). */
+    void insert(byte[] element, byte[] value) {
+        ks.insertElement(db, key, element, value);
+        dirty = true;
+    }
+
     /** Replaces an element known to exist. */
     void replace(byte[] element, byte[] value) {
         ks.putElement(db, key, element, value);

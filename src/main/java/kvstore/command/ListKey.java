@@ -92,11 +92,11 @@ final class ListKey {
     void pushLeft(byte[] value) {
         head--;
         count++;
-        ck.replace(position(head), value);
+        ck.insert(position(head), value);
     }
 
     void pushRight(byte[] value) {
-        ck.replace(position(head + count), value);
+        ck.insert(position(head + count), value);
         count++;
     }
 
@@ -272,7 +272,8 @@ final class ListKey {
     /**
      * Puts a list that replicas changed concurrently back into this class's layout (consecutive
      * positions, one value each), in an order every replica agrees on: positions in order, and the
-     * values pushed at one position concurrently oldest first. Pushes on both sides of a partition
+     * values pushed at one position concurrently oldest first (values set there concurrently, by
+     * LSET, are one element: see {@link kvstore.keyspace.Keyspace#insertElement}). Pushes on both sides of a partition
      * therefore all survive; pops left gaps that close up. Rewrites the elements only if they are not
      * already consecutive; holds the whole list in memory while it does.
      */

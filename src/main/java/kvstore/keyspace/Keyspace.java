@@ -131,6 +131,15 @@ public interface Keyspace {
     /** Stores {@code value} as {@code element} of the collection at {@code key}. */
     void putElement(int db, byte[] key, byte[] element, byte[] value);
 
+    /**
+     * Stores {@code value} as a new list element at position {@code element} (a push). On a ring, values
+     * pushed at one position concurrently are all elements ({@link #elementValues}); values written
+     * there by {@link #putElement} (LSET) are one element whose latest value wins.
+     */
+    default void insertElement(int db, byte[] key, byte[] element, byte[] value) {
+        putElement(db, key, element, value);
+    }
+
     /** Removes {@code element} of the collection at {@code key}; true if it was there. */
     boolean removeElement(int db, byte[] key, byte[] element);
 
@@ -159,9 +168,10 @@ public interface Keyspace {
 
     /**
      * Like {@link #elements} over the whole collection, but with every live value of each element: on
-     * a ring, writes of one element made concurrently on different replicas are all kept, and this
-     * returns them oldest first (by timestamp, then actor), the same order on every node. One node has
-     * one value per element. A later write or removal of a walked element in the same command
+     * a ring, values {@link #insertElement inserted} at one element concurrently on different replicas
+     * are all kept, and this returns them oldest first (by timestamp, then actor), the same order on
+     * every node (concurrent {@link #putElement} writes count as one: the latest). One node has one
+     * value per element. A later write or removal of a walked element in the same command
      * supersedes every value returned for it.
      */
     default void elementValues(int db, byte[] key, ElementValuesVisitor visitor) {
