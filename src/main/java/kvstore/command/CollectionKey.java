@@ -22,7 +22,7 @@ final class CollectionKey implements ElementRange {
     private final long expireAt;
     private final CollectionMeta loaded;
     private CollectionMeta meta;
-    /** An element changed: the key entry is written back even if the metadata did not change. */
+    /** An element changed: on a ring the key entry is written back even if the metadata did not change. */
     private boolean dirty;
 
     private CollectionKey(Keyspace ks, int db, byte[] key, ValueType type, Entry entry) {
@@ -258,9 +258,9 @@ final class CollectionKey implements ElementRange {
 
     /**
      * Writes the key entry back if anything changed: deletes the key if no element is left, creates it
-     * (no expiry) if it is new, otherwise keeps its expiry. A change of elements alone writes it too,
-     * so that on a ring concurrent changes always meet as concurrent key entries (see
-     * {@link CollectionMeta#FLAG_CONFLICT}).
+     * (no expiry) if it is new, otherwise keeps its expiry. On a ring a change of elements alone
+     * writes it too, so that concurrent changes always meet as concurrent key entries (see
+     * {@link CollectionMeta#FLAG_CONFLICT}); one node skips that write.
      */
     void save() {
         if (meta.count() <= 0) {
@@ -269,7 +269,7 @@ final class CollectionKey implements ElementRange {
             }
             return;
         }
-        if (!existed || dirty || !meta.equals(loaded)) {
+        if (!existed || (dirty && ks.replicated()) || !meta.equals(loaded)) {
             ks.put(db, key, new Entry(type, meta.encode(), expireAt, 0));
         }
     }
