@@ -214,6 +214,11 @@ public final class LocalReplica {
         return engine.get(storageKey(db, key));
     }
 
+    /** The winning version of a key's stored set (what a plain read answers), or null. */
+    public Version readWinner(int db, byte[] key) {
+        return engine.getWinner(storageKey(db, key));
+    }
+
     /**
      * Writes a new version coordinated by this node, superseding what {@code context} covers ({@code null}:
      * everything stored here, the plain-Redis-write rule). {@code value == null} writes a tombstone.
@@ -320,12 +325,8 @@ public final class LocalReplica {
 
     /** The value of an element of the collection at {@code key}, or null. */
     public byte[] readElement(int db, byte[] key, byte[] element) {
-        SiblingSet set = engine.get(elementKey(storageKey(db, key), element));
-        if (set == null) {
-            return null;
-        }
-        Version v = set.winner();
-        return v.isTombstone() ? null : v.value();
+        Version v = engine.getWinner(elementKey(storageKey(db, key), element));
+        return v == null || v.isTombstone() ? null : v.value();
     }
 
     /** Stores an element as a new version superseding what this node holds of it. */

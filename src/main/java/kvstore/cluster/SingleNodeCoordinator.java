@@ -37,12 +37,8 @@ public final class SingleNodeCoordinator implements Keyspace {
 
     @Override
     public Entry get(int db, byte[] key) {
-        SiblingSet set = replica.read(db, key);
-        if (set == null) {
-            return null;
-        }
-        Version v = set.winner();
-        if (v.isTombstone()) {
+        Version v = replica.readWinner(db, key);
+        if (v == null || v.isTombstone()) {
             return null;
         }
         if (v.isExpiredAt(System.currentTimeMillis())) {

@@ -1,6 +1,7 @@
 package kvstore.storage;
 
 import kvstore.version.SiblingSet;
+import kvstore.version.Version;
 
 import java.io.Closeable;
 
@@ -16,6 +17,12 @@ public interface Engine extends Closeable {
 
     /** The sibling set stored under {@code key}, or null. */
     SiblingSet get(byte[] key);
+
+    /** The winning version ({@link SiblingSet#winner}) of the set stored under {@code key}, or null. */
+    default Version getWinner(byte[] key) {
+        SiblingSet s = get(key);
+        return s == null ? null : s.winner();
+    }
 
     /** Stores {@code value} under {@code key}, replacing what was there. */
     void put(byte[] key, SiblingSet value);

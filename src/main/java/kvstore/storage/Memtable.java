@@ -2,13 +2,10 @@ package kvstore.storage;
 
 import kvstore.version.SiblingSet;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,78 +16,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Memtable {
     /**
-     * Rough per-entry heap overhead for the size estimate: the skip-list node, the hash node and key,
-     * the cell, and the decoded sibling set a writer leaves (a few small objects).
+     * Rough per-entry heap overhead for the size estimate: the skip-list node, the index slots, the
+     * cell, and the decoded sibling set a writer leaves (a few small objects).
      */
     static final int ENTRY_OVERHEAD = 256;
 
-    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int PROBES = 6;
-
-    /**
-     * The current value of one key, shared by both indexes: its encoded bytes, and the decoded sibling
-     * set when the writer had it (so that the read-modify-write of the next write of a hot key does
-     * not decode it again). Replaced as a whole, so the two always agree.
-     */
-    private static final class Cell {
-        volatile Value value;
-
-        Cell(Value value) {
-            this.value = value;
-        }
-    }
-
-    private record Value(byte[] bytes, SiblingSet decoded) {
-    }
-
-    /** A key as a hash map key: equality by content, hash taken from the bloom hash already computed. */
-    private static final class HashKey {
-        final byte[] bytes;
-        final int hash;
-
-        HashKey(byte[] bytes, long bloomHash) {
-            this.bytes = bytes;
-            this.hash = (int) (bloomHash ^ (bloomHash >>> 32));
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof HashKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
     /**
      * Keys are indexed twice: the skip list keeps storage order for flushes and range walks, and a
-     * hash map answers point reads and overwrites, since a skip-list lookup over a memtable bigger than
-     * the CPU caches costs a cache miss per level. Both point at the same cell.
+     * hash index answers point reads and overwrites, since a skip-list lookup over a memtable bigger
+     * than the CPU caches costs a cache miss per level. Both point at the same cell. Writes come one
+     * at a time (the engine's write lock); reads come from any thread.
      */
-    private final ConcurrentSkipListMap<byte[], Cell> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-    private final ConcurrentHashMap<HashKey, Cell> index = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<byte[], MemCell> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final CellIndex index;
     private final AtomicLong bytes = new AtomicLong();
     private final long firstSegment;
-    /**
-     * A bloom filter over the keys, so that a read of a key that is not here skips the skip-list walk
-     * (a string of cache misses). Bits are set before the map insert, with release semantics, and read
-     * with acquire semantics, so a reader that can see the entry also sees its bits.
-     */
-    private final long[] bloom;
-    private final long bloomBits;
 
     Memtable(long firstSegment) {
         this(firstSegment, 1 << 20);
     }
 
-    /** {@code capacityBytes}: the memtable size; the filter gets one bit per 8 bytes of it. */
+    /** {@code capacityBytes}: the memtable size, from which the index is sized to start with. */
     Memtable(long firstSegment, long capacityBytes) {
         this.firstSegment = firstSegment;
-        long bits = Math.max(1 << 12, Math.min(1L << 31, capacityBytes / 8));
-        this.bloom = new long[(int) (bits >>> 6)];
-        this.bloomBits = (long) bloom.length << 6;
+        this.index = new CellIndex((int) Math.min(1 << 20, capacityBytes / (4 * ENTRY_OVERHEAD)));
     }
 
     /** The first commit-log segment holding this memtable's writes. */
@@ -105,45 +54,30 @@ final class Memtable {
     /** Stores {@code value}, the encoding of {@code decoded} (null if not at hand, or a tombstone). */
     void put(byte[] key, byte[] value, SiblingSet decoded) {
         long h = BloomFilter.hash(key);
-        int h1 = (int) h;
-        int h2 = (int) (h >>> 32);
-        for (int i = 0; i < PROBES; i++) {
-            long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
-            // an overwrite finds its bits already set: skip the atomic update (a locked instruction)
-            if (((long) WORDS.getAcquire(bloom, (int) (bit >>> 6)) & (1L << bit)) == 0) {
-                WORDS.getAndBitwiseOrRelease(bloom, (int) (bit >>> 6), 1L << bit);
-            }
-        }
-        HashKey k = new HashKey(key, h);
-        Value v = new Value(value, decoded);
-        Cell cell = index.get(k);
-        byte[] prev = null;
-        if (cell != null) {
-            prev = cell.value.bytes;
-            cell.value = v;
+        MemCell cell = index.get(key, h);
+        long delta;
+        if (cell == null) {
+            cell = new MemCell(h, key, value, decoded);
+            index.add(cell);
+            map.put(key, cell);
+            delta = key.length + ENTRY_OVERHEAD + value.length;
         } else {
-            cell = new Cell(v);
-            Cell raced = index.putIfAbsent(k, cell);
-            if (raced != null) {
-                prev = raced.value.bytes;
-                raced.value = v;
-            } else {
-                map.put(key, cell);
-            }
+            delta = value.length - cell.set(key, value, decoded);
         }
-        long delta = value.length + (prev == null ? key.length + ENTRY_OVERHEAD : -prev.length);
         bytes.addAndGet(delta);
     }
 
     /**
-     * Forgets {@code key} outright (no tombstone): only for a key no older table holds. Its bloom bits
-     * stay set, which costs a false positive at most.
+     * Forgets {@code key} outright (no tombstone): only for a key no older table holds. Its cell stays
+     * in the hash index, matching no key, until the index is next rebuilt.
      */
     void removeEntry(byte[] key) {
-        Cell cell = index.remove(new HashKey(key, BloomFilter.hash(key)));
+        MemCell cell = index.get(key, BloomFilter.hash(key));
         if (cell != null) {
-            map.remove(key);
-            bytes.addAndGet(-(key.length + ENTRY_OVERHEAD + cell.value.bytes.length));
+            map.remove(key, cell);
+            int prev = cell.set(key, null, null);
+            index.markRemoved();
+            bytes.addAndGet(-(key.length + ENTRY_OVERHEAD + prev));
         }
     }
 
@@ -153,26 +87,19 @@ final class Memtable {
 
     /** The entry for {@code key}, whose {@link BloomFilter#hash} is {@code hash}, or null. */
     byte[] get(byte[] key, long hash) {
-        Cell cell = cell(key, hash);
-        return cell == null ? null : cell.value.bytes;
+        MemCell cell = index.get(key, hash);
+        return cell == null ? null : cell.value();
+    }
+
+    /** The cell holding {@code key}, or null: its entry can be read without copying the value out. */
+    MemCell cell(byte[] key, long hash) {
+        return index.get(key, hash);
     }
 
     /** The decoded sibling set stored for {@code key} when the writer left one, else null. */
     SiblingSet decoded(byte[] key, long hash) {
-        Cell cell = cell(key, hash);
-        return cell == null ? null : cell.value.decoded;
-    }
-
-    private Cell cell(byte[] key, long hash) {
-        int h1 = (int) hash;
-        int h2 = (int) (hash >>> 32);
-        for (int i = 0; i < PROBES; i++) {
-            long bit = Integer.toUnsignedLong(h1 + i * h2) % bloomBits;
-            if (((long) WORDS.getAcquire(bloom, (int) (bit >>> 6)) & (1L << bit)) == 0) {
-                return null;
-            }
-        }
-        return index.get(new HashKey(key, hash));
+        MemCell cell = index.get(key, hash);
+        return cell == null ? null : cell.decoded();
     }
 
     long bytes() {
@@ -188,7 +115,7 @@ final class Memtable {
     }
 
     InternalIterator iterator(byte[] from, byte[] to) {
-        NavigableMap<byte[], Cell> sub;
+        NavigableMap<byte[], MemCell> sub;
         if (from == null) {
             sub = to == null ? map : map.headMap(to, false);
         } else if (to == null) {
@@ -197,28 +124,43 @@ final class Memtable {
             // an empty or inverted range is simply empty (subMap would throw)
             sub = Arrays.compareUnsigned(from, to) >= 0 ? map.subMap(from, true, from, false) : map.subMap(from, true, to, false);
         }
-        Iterator<Map.Entry<byte[], Cell>> it = sub.entrySet().iterator();
+        Iterator<Map.Entry<byte[], MemCell>> it = sub.entrySet().iterator();
         return new InternalIterator() {
-            private Map.Entry<byte[], Cell> cur = it.hasNext() ? it.next() : null;
+            private byte[] key;
+            private byte[] value;
+
+            {
+                next();
+            }
 
             @Override
             public boolean valid() {
-                return cur != null;
+                return key != null;
             }
 
             @Override
             public byte[] key() {
-                return cur.getKey();
+                return key;
             }
 
             @Override
             public byte[] value() {
-                return cur.getValue().value.bytes;
+                return value;
             }
 
+            /** Steps to the next cell that still holds a value (one removed meanwhile is skipped). */
             @Override
             public void next() {
-                cur = it.hasNext() ? it.next() : null;
+                key = null;
+                while (it.hasNext()) {
+                    Map.Entry<byte[], MemCell> e = it.next();
+                    byte[] v = e.getValue().value();
+                    if (v != null) {
+                        key = e.getKey();
+                        value = v;
+                        return;
+                    }
+                }
             }
         };
     }

@@ -9,11 +9,11 @@
  *       commit on one thread; {@code appendfsync always|everysec|no}. Replay cuts a torn tail and
  *       reports corruption in the middle with file and offset.</li>
  *   <li><b>Memtable</b> ({@link kvstore.storage.Memtable}): a {@code ConcurrentSkipListMap} of
- *       encoded values ordered by unsigned key bytes; frozen at {@code memtableSize} together with a
+ *       encoded values ordered by unsigned key bytes for walks and flushes, plus an open-addressing
+ *       hash index ({@link kvstore.storage.CellIndex}) for point reads, whose hits cost three cache
+ *       misses (slot, cell, key-and-value array); frozen at {@code memtableSize} together with a
  *       log segment switch, flushed by a background thread to a level-0 table. Writers are held back
- *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that. Each
- *       memtable has its own small bloom filter so that a read of a key it does not hold skips the
- *       skip-list walk, which is otherwise the most expensive step of a point read.</li>
+ *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that.</li>
  *   <li><b>SSTables</b> ({@link kvstore.storage.TableWriter} documents the layout,
  *       {@link kvstore.storage.SSTable} reads it): prefix-compressed checksummed blocks with a
  *       restart point (a full key) every 16 entries, which a point read binary-searches so that it

@@ -38,4 +38,25 @@ class MemtableTest {
         it.next();
         assertTrue(!it.valid());
     }
+
+    @Test
+    void aRemovedKeyIsGoneFromReadsAndWalksAndComesBackWhenWritten() {
+        Memtable m = new Memtable(1);
+        m.put(b("a"), b("1"));
+        m.put(b("b"), b("2"));
+        long before = m.bytes();
+        m.removeEntry(b("a"));
+        assertNull(m.get(b("a")));
+        assertEquals(before - Memtable.ENTRY_OVERHEAD - 2, m.bytes());
+        InternalIterator it = m.iterator(null, null);
+        assertArrayEquals(b("b"), it.key());
+        it.next();
+        assertTrue(!it.valid());
+        m.put(b("a"), b("3"));
+        assertArrayEquals(b("3"), m.get(b("a")));
+        assertEquals(before, m.bytes());
+        assertEquals(2, m.size());
+        m.removeEntry(b("zz")); // absent: nothing happens
+        assertEquals(before, m.bytes());
+    }
 }
