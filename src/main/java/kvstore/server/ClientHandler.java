@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import kvstore.command.Blocked;
 import kvstore.command.BlockingKeys;
 import kvstore.command.CommandDispatcher;
@@ -54,6 +55,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Event loop only: a flush task is queued behind the replies handed back. */
     private boolean flushScheduled;
     private volatile boolean readPaused;
+    /** Event loop only: this connection's replies wait for the end of the round (see {@link ReplyRound}). */
+    private boolean inRound;
 
     ClientHandler(ClientConnection client, CommandDispatcher dispatcher, ClientRegistry registry, ServerStats stats,
                   Executor executor) {
@@ -231,6 +234,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static final int QUEUE_HIGH = 4096;
+    /** Queued (executor mode) when the client closed its side: the connection closes after the replies before it. */
+    private static final Object END_OF_INPUT = new Object();
     private static final int QUEUE_LOW = 256;
 
     /** Worker side: runs the queued requests in order, handing each reply to the event loop. */
@@ -268,6 +273,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 reply = ErrorReply.err(e.message());
                 client.closeAfterReply();
                 protocolError = true;
+            } else if (msg == END_OF_INPUT) {
+                // behind every reply handed back so far
+                ctx.executor().execute(() -> flush(ctx).addListener(ChannelFutureListener.CLOSE));
+                continue;
             } else {
                 continue;
             }
@@ -340,12 +349,47 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         client.touch();
-        if (executor == null && client.pending != null) {
-            dispatcher.endOfBatch(); // the batch's writes reach the OS before any of its replies leave
+        if (executor == null) {
+            if (client.pending != null && !inRound) {
+                inRound = true;
+                ReplyRound.join(ctx, this, dispatcher); // the round's writes reach the OS before its replies leave
+            }
+            return;
         }
         flush(ctx);
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Event loop, single node: the end of the round in which this connection read requests. */
+    void endOfRound(ChannelHandlerContext ctx) {
+        inRound = false;
+        flush(ctx);
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The client closed its side: answer what it sent, then close (as Redis does). A blocked command
+     * gets no answer: the connection goes at once, as in Redis.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof ChannelInputShutdownEvent)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (waiter != null) {
+            ctx.close();
+        } else if (executor != null) {
+            enqueue(ctx, END_OF_INPUT);
+        } else {
+            if (client.pending != null) {
+                dispatcher.endOfBatch();
+            }
+            flush(ctx).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

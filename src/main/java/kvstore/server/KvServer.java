@@ -99,6 +99,8 @@ public final class KvServer implements ServerControl, CommandListener {
                 .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // a client that stops sending still gets the replies to what it sent (ClientHandler)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -1,7 +1,5 @@
 package kvstore.storage;
 
-import kvstore.version.SiblingSet;
-
 import java.util.Arrays;
 
 /**
@@ -9,26 +7,24 @@ import java.util.Arrays;
  *
  * <p>The key and its encoded value are kept in one array, {@code entry} (the key's bytes, then the
  * value's; a value of length 0 is the engine tombstone; null once the key was removed outright), so
- * that a point read touches three objects in all: the index slot, this cell, and the entry. The
- * decoded sibling set is kept too when the writer had it at hand, so that the read-modify-write of the
- * next write of the key does not decode it again.
+ * that a point read touches three objects in all: the index slot, this cell, and the entry. Readers
+ * decode what they need from the entry. (Keeping the writer's decoded sibling set here as well, to
+ * save the next write of the key its decoding, measured slower: the decoded set is a chain of small
+ * objects, each a likely cache miss, and the misses cost more than decoding the entry, which the key
+ * comparison has just brought into the cache.)
  *
- * <p>One writer at a time (the engine's write lock) changes a cell, in the order {@code decoded = null},
- * {@code entry}, {@code decoded}; a reader that takes {@link #decoded} when present and the entry
- * otherwise never sees an older value after a newer one.
+ * <p>One writer at a time (the engine's write lock) replaces the entry; readers see the old or the new.
  */
 final class MemCell {
     /** The key's {@link BloomFilter#hash}. */
     final long hash;
     final int keyLength;
     private volatile byte[] entry;
-    private volatile SiblingSet decoded;
 
-    MemCell(long hash, byte[] key, byte[] value, SiblingSet decoded) {
+    MemCell(long hash, byte[] key, byte[] value) {
         this.hash = hash;
         this.keyLength = key.length;
         this.entry = entry(key, value);
-        this.decoded = decoded;
     }
 
     private static byte[] entry(byte[] key, byte[] value) {
@@ -65,10 +61,6 @@ final class MemCell {
         return e == null ? 0 : e.length - keyLength;
     }
 
-    SiblingSet decoded() {
-        return decoded;
-    }
-
     boolean isRemoved() {
         return entry == null;
     }
@@ -77,15 +69,9 @@ final class MemCell {
      * Writer: replaces the value of {@code key} ({@code value == null} removes it); returns the length
      * of the previous value.
      */
-    int set(byte[] key, byte[] value, SiblingSet newDecoded) {
+    int set(byte[] key, byte[] value) {
         int prev = valueLength();
-        if (decoded != null) {
-            decoded = null;
-        }
         entry = value == null ? null : entry(key, value);
-        if (newDecoded != null) {
-            decoded = newDecoded;
-        }
         return prev;
     }
 }

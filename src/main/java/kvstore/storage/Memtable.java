@@ -1,7 +1,5 @@
 package kvstore.storage;
 
-import kvstore.version.SiblingSet;
-
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -17,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Memtable {
     /**
      * Rough per-entry heap overhead for the size estimate: the skip-list node, the index slots, the
-     * cell, and the decoded sibling set a writer leaves (a few small objects).
+     * cell and its entry array.
      */
     static final int ENTRY_OVERHEAD = 256;
 
@@ -47,22 +45,18 @@ final class Memtable {
         return firstSegment;
     }
 
+    /** Stores {@code value}: an encoded sibling set, or {@link InternalIterator#TOMBSTONE}. */
     void put(byte[] key, byte[] value) {
-        put(key, value, null);
-    }
-
-    /** Stores {@code value}, the encoding of {@code decoded} (null if not at hand, or a tombstone). */
-    void put(byte[] key, byte[] value, SiblingSet decoded) {
         long h = BloomFilter.hash(key);
         MemCell cell = index.get(key, h);
         long delta;
         if (cell == null) {
-            cell = new MemCell(h, key, value, decoded);
+            cell = new MemCell(h, key, value);
             index.add(cell);
             map.put(key, cell);
             delta = key.length + ENTRY_OVERHEAD + value.length;
         } else {
-            delta = value.length - cell.set(key, value, decoded);
+            delta = value.length - cell.set(key, value);
         }
         bytes.addAndGet(delta);
     }
@@ -75,7 +69,7 @@ final class Memtable {
         MemCell cell = index.get(key, BloomFilter.hash(key));
         if (cell != null) {
             map.remove(key, cell);
-            int prev = cell.set(key, null, null);
+            int prev = cell.set(key, null);
             index.markRemoved();
             bytes.addAndGet(-(key.length + ENTRY_OVERHEAD + prev));
         }
@@ -94,12 +88,6 @@ final class Memtable {
     /** The cell holding {@code key}, or null: its entry can be read without copying the value out. */
     MemCell cell(byte[] key, long hash) {
         return index.get(key, hash);
-    }
-
-    /** The decoded sibling set stored for {@code key} when the writer left one, else null. */
-    SiblingSet decoded(byte[] key, long hash) {
-        MemCell cell = index.get(key, hash);
-        return cell == null ? null : cell.decoded();
     }
 
     long bytes() {

@@ -16,7 +16,7 @@ class CellIndexTest {
     }
 
     private static MemCell cell(int i) {
-        return new MemCell(BloomFilter.hash(key(i)), key(i), new byte[] {1}, null);
+        return new MemCell(BloomFilter.hash(key(i)), key(i), new byte[] {1});
     }
 
     @Test
@@ -36,8 +36,8 @@ class CellIndexTest {
     @Test
     void keysWhoseHashesCollideAreTellApartByTheirBytes() {
         CellIndex index = new CellIndex(1);
-        MemCell a = new MemCell(42, key(1), new byte[] {1}, null);
-        MemCell b = new MemCell(42, key(2), new byte[] {2}, null);
+        MemCell a = new MemCell(42, key(1), new byte[] {1});
+        MemCell b = new MemCell(42, key(2), new byte[] {2});
         index.add(a);
         index.add(b);
         assertSame(a, index.get(key(1), 42));
@@ -52,7 +52,7 @@ class CellIndexTest {
             MemCell c = cell(i);
             index.add(c);
             if (i % 2 == 0) {
-                c.set(key(i), null, null);
+                c.set(key(i), null);
                 index.markRemoved();
                 assertNull(index.get(key(i), BloomFilter.hash(key(i))));
             }

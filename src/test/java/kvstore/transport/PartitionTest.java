@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** A three-node cluster split into {n1} and {n2, n3} by fault injection on every side, then healed. */
-@Timeout(30)
+@Timeout(60)
 class PartitionTest {
     private static final String[] NAMES = {"n1", "n2", "n3"};
 
@@ -65,6 +65,10 @@ class PartitionTest {
             for (String name : NAMES) {
                 n.get(name).faults().healAll();
             }
+            // a connection attempt made while cut off may still be waiting for its dropped handshake
+            // (it fails after the handshake timeout, 5 s); wait for the reconnects rather than race them
+            Nodes.await("n1 reconnected", Duration.ofSeconds(20), () -> n.get("n1").metrics("n2").connected()
+                    && n.get("n1").metrics("n3").connected());
             for (String a : NAMES) {
                 for (String b : NAMES) {
                     if (!a.equals(b)) {
