@@ -12,9 +12,10 @@ import java.util.Comparator;
 import java.util.Random;
 
 /**
- * Random point reads of keys held by the active memtable, through {@link LsmEngine#getWinner}, as a
- * single-node GET does them: the cost that shows is the memory misses of the
- * memtable's index and of the stored sibling set. Not part of the test run (the name matches no
+ * Random point reads of keys held by the active memtable, through {@link LsmEngine#getWinner} as a
+ * single-node GET does them, or with {@code --decoded} through {@link LsmEngine#get} (the whole
+ * sibling set, as a write's read-modify-write does): the cost that shows is the memory misses of the
+ * memtable's index and the decoding. Not part of the test run (the name matches no
  * surefire pattern). From the repository root, after the {@code mvn ... dependency:build-classpath}
  * step in the Javadoc of {@code bench.LsmBenchmark}:
  *
