@@ -208,34 +208,34 @@ public final class LsmEngine implements Engine {
 
     @Override
     public SiblingSet get(byte[] key) {
-        MemCell cell = current.active.cell(key, BloomFilter.hash(key));
-        if (cell != null) {
-            byte[] e = cell.entry();
-            if (e != null) {
-                int n = e.length - cell.keyLength;
-                return n == 0 ? null : SiblingSetCodec.decode(e, cell.keyLength, n);
-            }
-        }
-        byte[] raw = getRaw(key);
-        return raw == null || InternalIterator.isTombstone(raw) ? null : SiblingSetCodec.decode(raw);
+        return read(key, SiblingSetCodec::decode);
+    }
+
+    /** Decodes the winner only, since a plain read needs nothing else. */
+    @Override
+    public Version getWinner(byte[] key) {
+        return read(key, SiblingSetCodec::decodeWinner);
+    }
+
+    private interface Decoder<T> {
+        T decode(byte[] in, int offset, int length);
     }
 
     /**
-     * Decodes the winner only, straight from the stored bytes (in the memtable, from the cell's entry
-     * without copying it out), since a plain read needs nothing else.
+     * Decodes what is stored for {@code key}, or null; from the active memtable straight out of the
+     * cell's entry, without copying the value out first.
      */
-    @Override
-    public Version getWinner(byte[] key) {
+    private <T> T read(byte[] key, Decoder<T> decoder) {
         MemCell cell = current.active.cell(key, BloomFilter.hash(key));
         if (cell != null) {
             byte[] e = cell.entry();
             if (e != null) {
                 int n = e.length - cell.keyLength;
-                return n == 0 ? null : SiblingSetCodec.decodeWinner(e, cell.keyLength, n);
+                return n == 0 ? null : decoder.decode(e, cell.keyLength, n);
             }
         }
         byte[] raw = getRaw(key);
-        return raw == null || InternalIterator.isTombstone(raw) ? null : SiblingSetCodec.decodeWinner(raw, 0, raw.length);
+        return raw == null || InternalIterator.isTombstone(raw) ? null : decoder.decode(raw, 0, raw.length);
     }
 
     /** The newest raw entry for {@code key}: encoded value, TOMBSTONE, or null if no table has it. */
