@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each decoded request of one connection and writes its reply. Replies of one read burst (a
- * pipeline) are gathered in one buffer and flushed once when the burst ends. While the client does
+ * pipeline) are gathered in one buffer and flushed once: on a single node at the end of the event
+ * loop's round, together with every other connection's ({@link ReplyRound}). While the client does
  * not read its replies, reading its requests pauses, so a slow reader cannot fill the server's memory.
  *
  * <p>With a command executor (a ring, where commands wait for peers) each request is queued and the

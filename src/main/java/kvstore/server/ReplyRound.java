@@ -3,6 +3,8 @@ package kvstore.server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.FastThreadLocal;
 import kvstore.command.CommandDispatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 
@@ -17,6 +19,7 @@ import java.util.ArrayList;
  * <p>One per event-loop thread; used on that thread only.
  */
 final class ReplyRound {
+    private static final Logger log = LoggerFactory.getLogger(ReplyRound.class);
     private static final FastThreadLocal<ReplyRound> ROUND = new FastThreadLocal<>() {
         @Override
         protected ReplyRound initialValue() {
@@ -44,11 +47,20 @@ final class ReplyRound {
     }
 
     private void end() {
-        dispatcher.endOfBatch();
-        for (int i = 0; i < handlers.size(); i++) {
-            handlers.get(i).endOfRound(contexts.get(i));
+        try {
+            dispatcher.endOfBatch();
+            for (int i = 0; i < handlers.size(); i++) {
+                handlers.get(i).endOfRound(contexts.get(i));
+            }
+        } catch (RuntimeException e) {
+            // the round's writes may not have reached the OS, so none of its replies may go out
+            log.warn("closing the {} connections of an event-loop round after an error", contexts.size(), e);
+            for (ChannelHandlerContext ctx : contexts) {
+                ctx.close();
+            }
+        } finally {
+            handlers.clear();
+            contexts.clear();
         }
-        handlers.clear();
-        contexts.clear();
     }
 }

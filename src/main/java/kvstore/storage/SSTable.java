@@ -280,7 +280,9 @@ final class SSTable {
      * <p>The CRC is checked on every read on purpose. Remembering verified blocks (a bit per block)
      * made random point reads 10-15% slower in a table-level benchmark: the checksum streams the
      * whole block into the CPU cache with sequential, prefetched loads, and without it the lookup's
-     * scattered reads (type byte, restart array, restart keys, entries) each wait for memory.
+     * scattered reads (type byte, restart array, restart keys, entries) each wait for memory. The
+     * same held through the server on 50 million keys ({@code bin/kvstore-larger-than-heap}): 13.6
+     * and 16.0 us of CPU per GET checking every read, 19.0 and 16.6 remembering verified blocks.
      */
     private ByteBuffer readBlock(int b) {
         int len = blockLengths[b];
