@@ -1,6 +1,7 @@
 package kvstore.resp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
 
@@ -18,11 +19,37 @@ public final class Resp {
     private Resp() {
     }
 
+    /** Values up to this size are copied out together with their header, in one buffer write. */
+    private static final int INLINE = 512;
+    /** Longest header: a prefix, a sign and 19 digits, CRLF. */
+    private static final int HEADER_MAX = 23;
+    /**
+     * Per thread, where a header (and a small value) is put together before it goes to the buffer in
+     * one write: every ByteBuf write checks the buffer's state and capacity, and a reply of many
+     * small elements (LRANGE, HGETALL) otherwise pays that five times per element.
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[HEADER_MAX + INLINE + 2];
+        }
+    };
+
     /** Writes {@code prefix}, the decimal {@code n}, and CRLF: "$5\r\n", ":42\r\n", "*3\r\n". */
     public static void writeHeader(ByteBuf out, byte prefix, long n) {
-        out.writeByte(prefix);
-        writeDecimal(out, n);
-        out.writeShort(0x0d0a);
+        byte[] b = SCRATCH.get();
+        out.writeBytes(b, 0, header(b, prefix, n));
+    }
+
+    /** Puts the header at the start of {@code b}; returns its length. */
+    private static int header(byte[] b, byte prefix, long n) {
+        b[0] = prefix;
+        byte[] digits = n >= 0 && n < SMALL.length ? SMALL[(int) n] : ascii(Long.toString(n));
+        System.arraycopy(digits, 0, b, 1, digits.length);
+        int p = 1 + digits.length;
+        b[p] = '\r';
+        b[p + 1] = '\n';
+        return p + 2;
     }
 
     public static void writeDecimal(ByteBuf out, long n) {
@@ -34,9 +61,19 @@ public final class Resp {
     }
 
     public static void writeBulk(ByteBuf out, byte[] value) {
-        writeHeader(out, (byte) '$', value.length);
-        out.writeBytes(value);
-        out.writeShort(0x0d0a);
+        byte[] b = SCRATCH.get();
+        int p = header(b, (byte) '$', value.length);
+        if (value.length > INLINE) {
+            out.writeBytes(b, 0, p);
+            out.writeBytes(value);
+            out.writeShort(0x0d0a);
+            return;
+        }
+        System.arraycopy(value, 0, b, p, value.length);
+        p += value.length;
+        b[p] = '\r';
+        b[p + 1] = '\n';
+        out.writeBytes(b, 0, p + 2);
     }
 
     public static byte[] ascii(String s) {

@@ -1,6 +1,9 @@
 package kvstore.version;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -244,6 +247,9 @@ public final class SiblingSetCodec {
         return p;
     }
 
+    private static final VarHandle BIG_ENDIAN_LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private static final class Reader {
         final byte[] in;
         int pos;
@@ -265,10 +271,8 @@ public final class SiblingSetCodec {
 
         long i64() {
             need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (in[pos++] & 0xff);
-            }
+            long v = (long) BIG_ENDIAN_LONGS.get(in, pos);
+            pos += 8;
             return v;
         }
 
