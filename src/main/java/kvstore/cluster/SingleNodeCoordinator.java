@@ -41,7 +41,7 @@ public final class SingleNodeCoordinator implements Keyspace {
         if (v == null || v.isTombstone()) {
             return null;
         }
-        if (v.isExpiredAt(System.currentTimeMillis())) {
+        if (v.expireAt() != Version.NO_EXPIRY && v.isExpiredAt(System.currentTimeMillis())) { // no clock read for most keys
             replica.reclaimIfExpired(db, key, LocalReplica.storageKey(db, key));
             return null;
         }

@@ -148,9 +148,9 @@ final class ClientConnection implements Session {
     @Override
     public void setLastCommand(String name) {
         this.lastCommand = name;
-        this.lastInteractionMillis = System.currentTimeMillis();
     }
 
+    /** The client was heard from: called once per read (as Redis updates lastinteraction), not per command. */
     void touch() {
         lastInteractionMillis = System.currentTimeMillis();
     }
