@@ -226,7 +226,8 @@ public final class LsmEngine implements Engine {
      * cell's entry, without copying the value out first.
      */
     private <T> T read(byte[] key, Decoder<T> decoder) {
-        MemCell cell = current.active.cell(key, BloomFilter.hash(key));
+        long hash = BloomFilter.hash(key);
+        MemCell cell = current.active.cell(key, hash);
         if (cell != null) {
             byte[] e = cell.entry();
             if (e != null) {
@@ -234,15 +235,19 @@ public final class LsmEngine implements Engine {
                 return n == 0 ? null : decoder.decode(e, cell.keyLength, n);
             }
         }
-        byte[] raw = getRaw(key);
+        byte[] raw = getRaw(key, hash);
         return raw == null || InternalIterator.isTombstone(raw) ? null : decoder.decode(raw, 0, raw.length);
     }
 
     /** The newest raw entry for {@code key}: encoded value, TOMBSTONE, or null if no table has it. */
     byte[] getRaw(byte[] key) {
+        return getRaw(key, BloomFilter.hash(key));
+    }
+
+    /** As {@link #getRaw(byte[])}, with the key's {@link BloomFilter#hash} already computed. */
+    private byte[] getRaw(byte[] key, long hash) {
         TableSet s = acquire();
         try {
-            long hash = BloomFilter.hash(key);
             byte[] v = s.active.get(key, hash);
             if (v != null) {
                 return v;
