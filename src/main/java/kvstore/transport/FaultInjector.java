@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Deterministic network faults for tests, applied by one transport to its traffic with named peers.
  * {@link #drop} behaves like a partition: frames to and from the peer are discarded (in both
- * directions, on the connection as it is), no new connection is made or accepted, and requests
- * time out rather than fail. {@link #delay} holds every frame to and from the peer for a fixed
+ * directions, on the connection as it is), no new connection is made, a handshake from the peer
+ * goes unanswered until the fault heals (as TCP would retransmit it), and requests time out rather
+ * than fail. {@link #delay} holds every frame to and from the peer for a fixed
  * time, keeping order. {@link #heal} removes the fault and reconnects at once if needed.
  * The handshake itself is not delayed.
  */

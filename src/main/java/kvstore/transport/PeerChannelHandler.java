@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PeerChannelHandler.class);
 
-    private enum Stage { HELLO, PROOF, VERDICT, READY, FAILED }
+    /** HELD: an acceptor's hello from a partitioned peer, answered when the partition heals. */
+    private enum Stage { HELLO, HELD, PROOF, VERDICT, READY, FAILED }
 
     private final PeerTransport transport;
     private final FrameCodec codec;
@@ -67,7 +68,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             transport.dispatch(conn, f);
             return;
         }
-        if (stage == Stage.FAILED) {
+        if (stage == Stage.FAILED || stage == Stage.HELD) {
             return;
         }
         if (f.type() == FrameType.ERROR) {
@@ -105,8 +106,15 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             peerName = h.name();
             peerNonce = h.nonce();
             if (transport.faults().dropped(peerName)) {
-                // partitioned: ignore the peer, whose handshake then times out as over a dead network
-                stage = Stage.FAILED;
+                // Partitioned: hold the hello, as a dead network would. If the partition heals before
+                // the handshake times out, answer it then, as TCP's retransmission would deliver it.
+                stage = Stage.HELD;
+                transport.holdUntilHealed(peerName, () -> ctx.executor().execute(() -> {
+                    if (stage == Stage.HELD && ctx.channel().isActive()) {
+                        stage = Stage.HELLO;
+                        acceptorStep(ctx, f);
+                    }
+                }));
                 return;
             }
             ctx.writeAndFlush(Frame.of(FrameType.HANDSHAKE, 0, Handshake.hello(transport.nodeName(), "", nonce)));

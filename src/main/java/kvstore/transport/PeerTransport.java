@@ -30,12 +30,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,6 +67,7 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<Integer, RequestHandler> handlers = new ConcurrentHashMap<>();
     private final FaultInjector faults;
+    private final Map<String, List<Runnable>> heldUntilHealed = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     private final ChannelGroup channels = new DefaultChannelGroup("peers", GlobalEventExecutor.INSTANCE);
@@ -346,10 +349,19 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private void healed(String peer) {
+        List<Runnable> held = heldUntilHealed.remove(peer);
+        if (held != null) {
+            held.forEach(Runnable::run);
+        }
         PeerLink link = links.get(peer);
         if (link != null) {
             link.healed();
         }
+    }
+
+    /** Runs {@code resume} when the fault injected on {@code peer} heals. */
+    void holdUntilHealed(String peer, Runnable resume) {
+        heldUntilHealed.computeIfAbsent(peer, p -> new CopyOnWriteArrayList<>()).add(resume);
     }
 
     /** Logs a failed authentication at WARN once per (address, claimed name), later at DEBUG. */
@@ -482,6 +494,12 @@ public final class PeerTransport implements AutoCloseable {
     // ---- test hooks
 
     /** Open peer channels (dialled and accepted, authenticated or not). */
+    /** Handshakes from {@code peer} waiting for its fault to heal. */
+    int heldHandshakes(String peer) {
+        List<Runnable> held = heldUntilHealed.get(peer);
+        return held == null ? 0 : held.size();
+    }
+
     int openChannels() {
         int n = 0;
         for (Channel ch : channels) {

@@ -65,9 +65,8 @@ class PartitionTest {
             for (String name : NAMES) {
                 n.get(name).faults().healAll();
             }
-            // a connection attempt made while cut off may still be waiting for its dropped handshake
-            // (it fails after the handshake timeout, 5 s); wait for the reconnects rather than race them
-            Nodes.await("n1 reconnected", Duration.ofSeconds(20), () -> n.get("n1").metrics("n2").connected()
+            // the reconnects take a round trip or a retry; wait for them rather than race them
+            Nodes.await("n1 reconnected", Duration.ofSeconds(10), () -> n.get("n1").metrics("n2").connected()
                     && n.get("n1").metrics("n3").connected());
             for (String a : NAMES) {
                 for (String b : NAMES) {
@@ -78,6 +77,28 @@ class PartitionTest {
             }
             Nodes.await("one connection per pair", Duration.ofSeconds(5), () ->
                     n.get("n1").openChannels() == 2 && n.get("n2").openChannels() == 2 && n.get("n3").openChannels() == 2);
+        }
+    }
+
+    @Test
+    void aHandshakeSentAcrossAPartitionIsAnsweredWhenItHeals() throws Exception {
+        try (Nodes n = new Nodes()) {
+            for (String name : new String[] {"n1", "n2"}) {
+                PeerTransport t = n.start(Nodes.config(name, Nodes.SECRET, 0).handshakeTimeout(Duration.ofSeconds(50))
+                        .pingInterval(Duration.ofMillis(50)).deadAfter(Duration.ofMillis(400)).build());
+                t.register(1, (peer, p) -> CompletableFuture.completedFuture(p));
+            }
+            assertEquals("n1", call(n, "n1", "n2", Duration.ofSeconds(5)));
+            n.get("n1").faults().drop("n2");
+            n.get("n2").faults().drop("n1");
+            Nodes.await("n1 disconnected", Duration.ofSeconds(5), () -> !n.get("n1").metrics("n2").connected());
+            // one side heals first and dials at once; the other, still cut off, leaves the hello unanswered
+            n.get("n1").faults().heal("n2");
+            Nodes.await("n2 to hold n1's hello", Duration.ofSeconds(5), () -> n.get("n2").heldHandshakes("n1") == 1);
+            n.get("n2").faults().heal("n1");
+            // answered now, not after the 50 s handshake timeout
+            Nodes.await("n1 reconnected", Duration.ofSeconds(10), () -> n.get("n1").metrics("n2").connected());
+            assertEquals("n2", call(n, "n2", "n1", Duration.ofSeconds(5)));
         }
     }
 }

@@ -192,6 +192,7 @@ class RingIT {
                 assertEquals("OK", a.call("SET", key, "from-n1").text());
                 assertEquals("OK", bConn.call("SET", key, "from-n2").text());
                 ring.heal("n1", "n2");
+                ring.awaitAllUp(); // a slow machine may have convicted the other side during the cut
                 assertEquals("OK", a.call("CONSISTENCY", "ALL").text());
                 RespValue sib = a.call("SIBLINGS", key);
                 assertEquals(3, sib.children().size(), sib.toString());
