@@ -140,7 +140,7 @@ public final class LocalReplica {
             try {
                 SiblingSet current = engine.get(sk);
                 if (current != null && current.newestTimestamp() < before) {
-                    engine.remove(sk);
+                    delete(stripe, sk);
                     if (trees != null) {
                         trees.update(sk, current, null);
                     }
@@ -258,7 +258,7 @@ public final class LocalReplica {
             if (!keepTombstones && current != null && replacesCollection(current.winner(), value == null ? null : type)) {
                 removeElements(sk);
             }
-            engine.put(sk, next);
+            store(stripe, sk, next);
             if (trees != null) {
                 trees.update(sk, current, next);
             }
@@ -337,8 +337,24 @@ public final class LocalReplica {
         try {
             SiblingSet current = engine.get(ek);
             VersionVector ctx = current == null ? VersionVector.EMPTY : current.clock();
-            engine.put(ek, SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), Version.NO_EXPIRY,
+            store(stripe, ek, SiblingSet.write(current, ctx, actor, System.currentTimeMillis(), Version.NO_EXPIRY,
                     STRING, value));
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
+    /**
+     * Writes the first version of an element that holds no value (single node): {@link #removeElement}
+     * leaves no version behind, so the element's clock would be empty and is not read.
+     */
+    public void writeNewElement(int db, byte[] key, byte[] element, byte[] value) {
+        byte[] ek = elementKey(storageKey(db, key), element);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            store(stripe, ek, SiblingSet.write(null, VersionVector.EMPTY, actor, System.currentTimeMillis(),
+                    Version.NO_EXPIRY, STRING, value));
         } finally {
             locks.unlock(stripe);
         }
@@ -354,7 +370,7 @@ public final class LocalReplica {
             if (current == null) {
                 return false;
             }
-            engine.remove(ek);
+            delete(stripe, ek);
             return !current.winner().isTombstone();
         } finally {
             locks.unlock(stripe);
@@ -416,7 +432,7 @@ public final class LocalReplica {
             SiblingSet current = engine.get(sk);
             SiblingSet next = current == null ? incoming : current.merge(incoming);
             if (current == null || !RingCoordinator.sameSet(current, next)) {
-                engine.put(sk, next);
+                store(stripe, sk, next);
                 if (trees != null) {
                     trees.update(sk, current, next);
                 }
@@ -443,12 +459,26 @@ public final class LocalReplica {
             if (replacesCollection(current.winner(), null)) {
                 removeElements(sk);
             }
-            engine.remove(sk);
+            delete(stripe, sk);
             account(sk, current.winner(), null);
             return current.winner();
         } finally {
             locks.unlock(stripe);
         }
+    }
+
+    /**
+     * Every change goes through these two, under the key's stripe lock, and is then counted for its
+     * stripe ({@link KeyLocks#changed}); removing a collection's elements comes before a key write.
+     */
+    private void store(int stripe, byte[] sk, SiblingSet set) {
+        engine.put(sk, set);
+        locks.changed(stripe);
+    }
+
+    private void delete(int stripe, byte[] sk) {
+        engine.remove(sk);
+        locks.changed(stripe);
     }
 
     /** Keeps the counters and the expiry index in step with a key's winner changing from {@code before} to {@code after}. */
@@ -506,7 +536,7 @@ public final class LocalReplica {
                 if (replacesCollection(v, null)) {
                     removeElements(sk);
                 }
-                engine.remove(sk);
+                delete(stripe, sk);
                 account(sk, v, null);
             }
             expiredKeys.incrementAndGet();

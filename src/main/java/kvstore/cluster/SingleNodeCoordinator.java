@@ -106,6 +106,23 @@ public final class SingleNodeCoordinator implements Keyspace {
     }
 
     @Override
+    public long changes(int db, byte[] key) {
+        return locks.changes(db, key);
+    }
+
+    /** One node's removals leave no version behind, so a first version needs no read. */
+    @Override
+    public void addElement(int db, byte[] key, byte[] element, byte[] value) {
+        replica.writeNewElement(db, key, element, value);
+    }
+
+    /** A push's position holds nothing live, as for {@link #addElement}; one node keeps one value per element. */
+    @Override
+    public void insertElement(int db, byte[] key, byte[] element, byte[] value) {
+        replica.writeNewElement(db, key, element, value);
+    }
+
+    @Override
     public boolean removeElement(int db, byte[] key, byte[] element) {
         return replica.removeElement(db, key, element);
     }

@@ -5,7 +5,10 @@ import kvstore.keyspace.Entry;
 import kvstore.keyspace.Keyspace;
 import kvstore.keyspace.ValueType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * One collection key (hash, set, sorted set or list) as a command works on it: loaded once with its
@@ -15,6 +18,8 @@ import java.util.Arrays;
  */
 final class CollectionKey implements ElementRange {
     private final Keyspace ks;
+    /** Where small collections' elements are kept across commands; null for none. */
+    private final SmallCollectionCache cache;
     private final int db;
     private final byte[] key;
     private final ValueType type;
@@ -25,8 +30,12 @@ final class CollectionKey implements ElementRange {
     /** An element changed: on a ring the key entry is written back even if the metadata did not change. */
     private boolean dirty;
 
-    private CollectionKey(Keyspace ks, int db, byte[] key, ValueType type, Entry entry) {
+    /** The elements read through {@link #remembered()} in this command, or null. */
+    private List<byte[][]> remembered;
+
+    private CollectionKey(Keyspace ks, SmallCollectionCache cache, int db, byte[] key, ValueType type, Entry entry) {
         this.ks = ks;
+        this.cache = cache;
         this.db = db;
         this.key = key;
         this.type = type;
@@ -48,7 +57,7 @@ final class CollectionKey implements ElementRange {
         }
         ctx.stats().hit();
         checkType(e, type);
-        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+        return new CollectionKey(ctx.keyspace(), ctx.smallCollections(), db, key, type, e);
     }
 
     /**
@@ -62,7 +71,7 @@ final class CollectionKey implements ElementRange {
         } else {
             ctx.keyspace().clearLeftovers(db, key);
         }
-        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+        return new CollectionKey(ctx.keyspace(), ctx.smallCollections(), db, key, type, e);
     }
 
     /** Like {@link #write} but null if the key does not exist (commands that only remove). */
@@ -72,7 +81,7 @@ final class CollectionKey implements ElementRange {
             return null;
         }
         checkType(e, type);
-        return new CollectionKey(ctx.keyspace(), db, key, type, e);
+        return new CollectionKey(ctx.keyspace(), ctx.smallCollections(), db, key, type, e);
     }
 
     /**
@@ -89,7 +98,7 @@ final class CollectionKey implements ElementRange {
         if (!m.has(CollectionMeta.FLAG_CONFLICT)) {
             return e;
         }
-        CollectionKey ck = new CollectionKey(ks, db, key, e.type(), e);
+        CollectionKey ck = new CollectionKey(ks, null, db, key, e.type(), e);
         ck.meta = m.withFlags(m.flags() & ~CollectionMeta.FLAG_CONFLICT);
         switch (e.type()) {
             case LIST -> ListKey.normalize(ck);
@@ -162,20 +171,26 @@ final class CollectionKey implements ElementRange {
         if (old != null && Arrays.equals(old, value) && !ks.replicated()) {
             return false;
         }
-        ks.putElement(db, key, element, value);
         dirty = true;
         if (old == null) {
+            ks.addElement(db, key, element, value);
             meta = meta.withCount(meta.count() + 1);
             return true;
         }
+        ks.putElement(db, key, element, value);
         return false;
     }
 
     /** Stores an element known to be new (its position was never used). */
     void add(byte[] element, byte[] value) {
-        ks.putElement(db, key, element, value);
-        dirty = true;
+        addUncounted(element, value);
         meta = meta.withCount(meta.count() + 1);
+    }
+
+    /** Stores an element found absent, without counting it (a sorted set counts its index entries). */
+    void addUncounted(byte[] element, byte[] value) {
+        ks.addElement(db, key, element, value);
+        dirty = true;
     }
 
     /** Stores a new list element at a position (a push: see {@link Keyspace#insertElement}). */
@@ -215,6 +230,48 @@ final class CollectionKey implements ElementRange {
     @Override
     public void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor) {
         ks.elements(db, key, from, to, visitor);
+    }
+
+    /**
+     * Every {element, value} of a collection of at most {@link ElementSampler#SMALL} elements, kept
+     * from an earlier command if the key has not changed since ({@link SmallCollectionCache}); null
+     * for a bigger one, or where the keyspace does not track changes.
+     */
+    @Override
+    public List<byte[][]> remembered() {
+        long changes = ks.changes(db, key);
+        if (cache == null || changes < 0 || meta.count() > ElementSampler.SMALL) {
+            return null;
+        }
+        List<byte[][]> pairs = cache.get(db, key, changes);
+        if (pairs == null || pairs.size() != meta.count()) {
+            List<byte[][]> walked = new ArrayList<>((int) meta.count());
+            forEach(null, null, (element, value) -> walked.add(new byte[][] {element, value}));
+            pairs = Collections.unmodifiableList(walked);
+            cache.put(db, key, changes, pairs);
+        }
+        remembered = pairs;
+        return pairs;
+    }
+
+    /**
+     * After this command removed {@code element} and {@link #save saved}, holding the key's lock:
+     * keeps the elements {@link #remembered()} earlier in the command valid without it, so that the
+     * next pick need not walk the collection again.
+     */
+    void rememberRemoved(byte[] element) {
+        List<byte[][]> before = remembered;
+        if (before == null) {
+            return;
+        }
+        List<byte[][]> after = new ArrayList<>(before.size());
+        for (byte[][] p : before) {
+            if (!Arrays.equals(p[0], element)) {
+                after.add(p);
+            }
+        }
+        remembered = Collections.unmodifiableList(after);
+        cache.put(db, key, ks.changes(db, key), remembered);
     }
 
     /** Every element with every value a ring kept for it ({@link Keyspace#elementValues}). */

@@ -14,12 +14,17 @@ public final class CommandContext {
     private volatile CommandTable table;
     private volatile kvstore.cluster.Topology topology;
     private final BlockingKeys blocking = new BlockingKeys();
+    private final SmallCollectionCache smallCollections = new SmallCollectionCache();
 
     public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
         this.keyspace = keyspace;
         this.config = config;
         this.stats = stats;
         this.slowlog = slowlog;
+    }
+
+    SmallCollectionCache smallCollections() {
+        return smallCollections;
     }
 
     public Keyspace keyspace() {

@@ -14,6 +14,13 @@ interface ElementRange {
     /** True while the collection is in Redis's compact encoding (listpack, intset). */
     boolean compact();
 
+    /**
+     * Every {element, value} of a small range, possibly kept from an earlier walk, or null: then walk it.
+     */
+    default java.util.List<byte[][]> remembered() {
+        return null;
+    }
+
     /** Elements {@code from <= element < to} of the range in order (null bounds are open), prefix removed. */
     void forEach(byte[] from, byte[] to, Keyspace.ElementVisitor visitor);
 }

@@ -45,6 +45,11 @@ final class ElementSampler {
     /** One random {element, value} of the (non-empty) collection as it is now. */
     byte[][] pickWithValue() {
         if (small()) {
+            List<byte[][]> all = collection.remembered();
+            if (all != null) {
+                byte[][] p = all.get(rnd.nextInt(all.size()));
+                return new byte[][] {p[0], p[1]};
+            }
             return stepFrom(null, rnd.nextLong(collection.count()));
         }
         return stepFrom(HashedElement.at(rnd.nextLong(1L << 32)), 0);
@@ -68,6 +73,14 @@ final class ElementSampler {
 
     /** Every element, for collections of at most {@link #SMALL} elements (or when the reply holds them all anyway). */
     List<byte[]> all() {
+        List<byte[][]> remembered = small() ? collection.remembered() : null;
+        if (remembered != null) {
+            List<byte[]> out = new ArrayList<>(remembered.size());
+            for (byte[][] p : remembered) {
+                out.add(p[0]);
+            }
+            return out;
+        }
         List<byte[]> out = new ArrayList<>((int) Math.min(collection.count(), 1 << 16));
         collection.forEach(null, null, (e, v) -> {
             out.add(e);

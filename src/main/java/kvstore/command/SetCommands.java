@@ -245,6 +245,7 @@ final class SetCommands {
         byte[] member = new ElementSampler(set).pick();
         set.remove(member);
         set.save();
+        set.rememberRemoved(member);
         return bulk(member);
     }
 

@@ -222,6 +222,8 @@ final class ZSetStore {
         double before = old == null ? 0 : old;
         if (Double.isFinite(delta) && Double.isFinite(score) && Double.isFinite(before)) {
             ck.increment(memberKey(member), raw, new BigDecimal(before), new BigDecimal(delta), CounterKind.SCORE);
+        } else if (old == null) {
+            ck.addUncounted(memberKey(member), raw);
         } else {
             ck.replace(memberKey(member), raw);
         }

@@ -1,6 +1,7 @@
 package kvstore.keyspace;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -11,6 +12,7 @@ public final class KeyLocks {
     private static final int STRIPES = 1024;
 
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
 
     public KeyLocks() {
         for (int i = 0; i < STRIPES; i++) {
@@ -22,6 +24,19 @@ public final class KeyLocks {
         int h = Arrays.hashCode(key) * 31 + db;
         h ^= h >>> 16;
         return h & (STRIPES - 1);
+    }
+
+    /** Counts a change to a key of {@code stripe}, made by a holder of the stripe after making it. */
+    public void changed(int stripe) {
+        changes.getAndIncrement(stripe);
+    }
+
+    /**
+     * The changes counted so far for the stripe of (db, key): two equal readings mean the key did not
+     * change in between (a change to another key of the stripe makes them differ as well).
+     */
+    public long changes(int db, byte[] key) {
+        return changes.get(stripe(db, key));
     }
 
     public void lock(int stripe) {

@@ -132,12 +132,31 @@ public interface Keyspace {
     void putElement(int db, byte[] key, byte[] element, byte[] value);
 
     /**
+     * As {@link #putElement} for an element that holds no value: the caller has just read it as absent,
+     * or made it new (a position never used, a score index entry). One node then writes its first
+     * version without reading it again.
+     */
+    default void addElement(int db, byte[] key, byte[] element, byte[] value) {
+        putElement(db, key, element, value);
+    }
+
+    /**
      * Stores {@code value} as a new list element at position {@code element} (a push). On a ring, values
      * pushed at one position concurrently are all elements ({@link #elementValues}); values written
      * there by {@link #putElement} (LSET) are one element whose latest value wins.
      */
     default void insertElement(int db, byte[] key, byte[] element, byte[] value) {
         putElement(db, key, element, value);
+    }
+
+    /**
+     * A reading that changes whenever the key or one of its elements changes on this node (see
+     * {@link KeyLocks#changes}), so that what was read from it may be kept and reused while the
+     * reading stays the same; -1 where the stored data alone does not decide (a ring, whose reads
+     * merge replicas).
+     */
+    default long changes(int db, byte[] key) {
+        return -1;
     }
 
     /** Removes {@code element} of the collection at {@code key}; true if it was there. */

@@ -224,4 +224,42 @@ class SetCommandsTest {
         assertEquals(2, integer(run("SDIFFSTORE", "d", "small", "big")));
         assertFalse(strings(run("SMEMBERS", "d")).contains("5"));
     }
+
+    @Test
+    void picksFromASmallSetSeeEveryChangeMadeBetweenThem() {
+        run("SADD", "s", "a");
+        assertEquals("a", str(run("SRANDMEMBER", "s"))); // read and kept
+        run("SREM", "s", "a");
+        run("SADD", "s", "b");
+        assertEquals("b", str(run("SRANDMEMBER", "s")));
+        assertEquals("b", str(run("SPOP", "s")));
+        // a set replaced by another of the same size between two picks
+        run("SADD", "t", "x");
+        assertEquals("x", str(run("SRANDMEMBER", "t")));
+        run("DEL", "t");
+        run("SADD", "t", "p");
+        assertEquals("p", str(run("SPOP", "t")));
+        // what one SPOP kept serves the next, without the member it took
+        run("SADD", "u", "a", "b", "c");
+        Set<String> popped = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            popped.add(str(run("SPOP", "u")));
+        }
+        assertEquals(Set.of("a", "b", "c"), popped);
+    }
+
+    @Test
+    void spopDrainsASetWithEachMemberOnce() {
+        Set<String> members = new HashSet<>();
+        for (int i = 0; i < 3000; i++) {
+            members.add("m" + i);
+            run("SADD", "s", "m" + i);
+        }
+        Set<String> popped = new HashSet<>();
+        for (int i = 0; i < 3000; i++) {
+            assertTrue(popped.add(str(run("SPOP", "s"))));
+            assertEquals(2999 - i, integer(run("SCARD", "s")));
+        }
+        assertEquals(members, popped);
+    }
 }
