@@ -360,6 +360,18 @@ public final class LocalReplica {
         }
     }
 
+    /** Removes an element the caller knows to be there (single node: outright), without reading it. */
+    public void deleteElement(int db, byte[] key, byte[] element) {
+        byte[] ek = elementKey(storageKey(db, key), element);
+        int stripe = KeyLocks.stripe(db, key);
+        locks.lock(stripe);
+        try {
+            delete(stripe, ek);
+        } finally {
+            locks.unlock(stripe);
+        }
+    }
+
     /** Removes an element (single node: outright); true if it held a value. */
     public boolean removeElement(int db, byte[] key, byte[] element) {
         byte[] ek = elementKey(storageKey(db, key), element);

@@ -128,6 +128,11 @@ public final class SingleNodeCoordinator implements Keyspace {
     }
 
     @Override
+    public void removeFoundElement(int db, byte[] key, byte[] element) {
+        replica.deleteElement(db, key, element);
+    }
+
+    @Override
     public void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor) {
         replica.elements(db, key, from, to, visitor);
     }

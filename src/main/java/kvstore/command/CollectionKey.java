@@ -216,6 +216,22 @@ final class CollectionKey implements ElementRange {
         dirty = true;
     }
 
+    /** Removes an element just read or walked as present (the count shrinks). */
+    void removeFound(byte[] element) {
+        if (ks.replicated()) {
+            remove(element); // a replica may have removed it meanwhile: count what the ring says
+            return;
+        }
+        removeFoundUncounted(element);
+        meta = meta.withCount(meta.count() - 1);
+    }
+
+    /** Removes an element just read or walked as present, without counting it (a sorted set's member). */
+    void removeFoundUncounted(byte[] element) {
+        ks.removeFoundElement(db, key, element);
+        dirty = true;
+    }
+
     /** Removes an element; true if it was there (the count shrinks). */
     boolean remove(byte[] element) {
         if (ks.removeElement(db, key, element)) {

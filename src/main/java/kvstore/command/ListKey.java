@@ -113,7 +113,11 @@ final class ListKey {
         long pos = left ? head : head + count - 1;
         byte[] p = position(pos);
         byte[] v = ck.get(p);
-        ck.remove(p);
+        if (v != null) {
+            ck.removeFound(p);
+        } else {
+            ck.remove(p);
+        }
         count--;
         if (left) {
             head++;

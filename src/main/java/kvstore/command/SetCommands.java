@@ -243,7 +243,7 @@ final class SetCommands {
             return NullReply.BULK;
         }
         byte[] member = new ElementSampler(set).pick();
-        set.remove(member);
+        set.removeFound(member);
         set.save();
         set.rememberRemoved(member);
         return bulk(member);

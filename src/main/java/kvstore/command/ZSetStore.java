@@ -198,7 +198,7 @@ final class ZSetStore {
                 }
                 return;
             }
-            ck.remove(indexKey(old, member));
+            ck.removeFound(indexKey(old, member)); // a member's score has its index entry
             addToIndex(member, score, old, delta);
             return;
         }
@@ -247,11 +247,8 @@ final class ZSetStore {
 
     /** Removes {@code member} whose score is {@code score}. */
     void remove(byte[] member, double score) {
-        ck.remove(indexKey(score, member));
-        // the member element is not counted (only index elements are), so undo remove()'s decrement
-        if (ck.remove(memberKey(member))) {
-            ck.meta(ck.meta().withCount(ck.count() + 1));
-        }
+        ck.removeFound(indexKey(score, member));
+        ck.removeFoundUncounted(memberKey(member)); // only index elements are counted
     }
 
     /** Removes {@code member} if present; true if it was. */

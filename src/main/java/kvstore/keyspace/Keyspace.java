@@ -163,6 +163,14 @@ public interface Keyspace {
     boolean removeElement(int db, byte[] key, byte[] element);
 
     /**
+     * As {@link #removeElement} for an element the caller has just read or walked as present (a pop):
+     * one node then removes it without reading it again.
+     */
+    default void removeFoundElement(int db, byte[] key, byte[] element) {
+        removeElement(db, key, element);
+    }
+
+    /**
      * Calls {@code visitor} with the elements {@code from <= element < to} of the collection at
      * {@code key}, in element order, until it returns false; null bounds are open.
      */
