@@ -2,53 +2,109 @@ package kvstore.storage;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Merges sorted sources into one walk in key order (a heap merge). When several sources hold a key,
  * the one listed first (the newest) wins and the others' entries for that key are skipped.
+ *
+ * <p>The heap is kept by hand over parallel arrays, each source's current key cached next to it: a
+ * step replaces the top's key and sifts it down once, where a general priority queue would remove
+ * the top and insert it again (two sifts, each comparison calling back into the sources).
  */
 final class MergingIterator implements InternalIterator {
-    private record Source(int rank, InternalIterator it) {
-    }
-
-    private final PriorityQueue<Source> heap;
+    private final InternalIterator[] sources;
+    private final int[] ranks;
+    private final byte[][] keys;
+    private int size;
     private byte[] key;
     private byte[] value;
 
     MergingIterator(List<InternalIterator> newestFirst) {
-        heap = new PriorityQueue<>(Math.max(1, newestFirst.size()), (a, b) -> {
-            int c = Arrays.compareUnsigned(a.it.key(), b.it.key());
-            return c != 0 ? c : Integer.compare(a.rank, b.rank);
-        });
-        for (int i = 0; i < newestFirst.size(); i++) {
-            if (newestFirst.get(i).valid()) {
-                heap.add(new Source(i, newestFirst.get(i)));
+        int n = newestFirst.size();
+        sources = new InternalIterator[n];
+        ranks = new int[n];
+        keys = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            InternalIterator it = newestFirst.get(i);
+            if (it.valid()) {
+                sources[size] = it;
+                ranks[size] = i;
+                keys[size] = it.key();
+                size++;
             }
+        }
+        for (int i = size / 2 - 1; i >= 0; i--) {
+            siftDown(i);
         }
         advance();
     }
 
     private void advance() {
-        Source top = heap.poll();
-        if (top == null) {
+        if (size == 0) {
             key = null;
             value = null;
             return;
         }
-        key = top.it.key();
-        value = top.it.value();
-        top.it.next();
-        if (top.it.valid()) {
-            heap.add(top);
+        key = keys[0];
+        value = sources[0].value();
+        stepTop();
+        // older sources' entries for the same key are hidden by the one just taken
+        while (size > 0 && Arrays.equals(keys[0], key)) {
+            stepTop();
         }
-        while (!heap.isEmpty() && Arrays.equals(heap.peek().it.key(), key)) {
-            Source older = heap.poll();
-            older.it.next();
-            if (older.it.valid()) {
-                heap.add(older);
+    }
+
+    /** Moves the top source to its next entry and restores the heap. */
+    private void stepTop() {
+        InternalIterator top = sources[0];
+        top.next();
+        if (top.valid()) {
+            keys[0] = top.key();
+        } else {
+            size--;
+            sources[0] = sources[size];
+            ranks[0] = ranks[size];
+            keys[0] = keys[size];
+            sources[size] = null;
+            keys[size] = null;
+        }
+        siftDown(0);
+    }
+
+    private void siftDown(int i) {
+        while (true) {
+            int smallest = i;
+            int left = 2 * i + 1;
+            int right = left + 1;
+            if (left < size && less(left, smallest)) {
+                smallest = left;
             }
+            if (right < size && less(right, smallest)) {
+                smallest = right;
+            }
+            if (smallest == i) {
+                return;
+            }
+            swap(i, smallest);
+            i = smallest;
         }
+    }
+
+    private boolean less(int a, int b) {
+        int c = Arrays.compareUnsigned(keys[a], keys[b]);
+        return c < 0 || c == 0 && ranks[a] < ranks[b];
+    }
+
+    private void swap(int a, int b) {
+        InternalIterator s = sources[a];
+        sources[a] = sources[b];
+        sources[b] = s;
+        int r = ranks[a];
+        ranks[a] = ranks[b];
+        ranks[b] = r;
+        byte[] k = keys[a];
+        keys[a] = keys[b];
+        keys[b] = k;
     }
 
     @Override
