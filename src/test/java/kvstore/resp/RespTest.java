@@ -39,4 +39,32 @@ class RespTest {
             assertEquals("$" + n + "\r\n" + x + "\r\n", written(b -> Resp.writeBulk(b, v)), "length " + n);
         }
     }
+
+    /** Arrays of thousands of bulks, small and big, with nulls and integers in between. */
+    @Test
+    void arraysMixingBulksOfEverySizeWithOtherReplies() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 50; round++) {
+            java.util.List<Reply> items = new java.util.ArrayList<>();
+            StringBuilder expected = new StringBuilder();
+            int n = rnd.nextInt(3000);
+            expected.append('*').append(n).append("\r\n");
+            for (int i = 0; i < n; i++) {
+                int kind = rnd.nextInt(20);
+                if (kind == 0) {
+                    items.add(IntegerReply.of(i));
+                    expected.append(':').append(i).append("\r\n");
+                } else if (kind == 1) {
+                    items.add(NullReply.BULK);
+                    expected.append("$-1\r\n");
+                } else {
+                    int len = kind == 2 ? 500 + rnd.nextInt(700) : rnd.nextInt(12);
+                    String v = Character.toString('a' + rnd.nextInt(26)).repeat(len);
+                    items.add(BulkReply.of(v));
+                    expected.append('$').append(len).append("\r\n").append(v).append("\r\n");
+                }
+            }
+            assertEquals(expected.toString(), written(b -> ArrayReply.of(items).write(b, 2)), "round " + round);
+        }
+    }
 }
