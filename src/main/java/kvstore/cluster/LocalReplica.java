@@ -349,24 +349,26 @@ public final class LocalReplica {
      * leaves no version behind, so the element's clock would be empty and is not read.
      */
     public void writeNewElement(int db, byte[] key, byte[] element, byte[] value) {
-        byte[] ek = elementKey(storageKey(db, key), element);
-        int stripe = KeyLocks.stripe(db, key);
-        locks.lock(stripe);
-        try {
-            store(stripe, ek, SiblingSet.write(null, VersionVector.EMPTY, actor, System.currentTimeMillis(),
-                    Version.NO_EXPIRY, STRING, value));
-        } finally {
-            locks.unlock(stripe);
-        }
+        changeElement(db, key, element, SiblingSet.write(null, VersionVector.EMPTY, actor, System.currentTimeMillis(),
+                Version.NO_EXPIRY, STRING, value));
     }
 
     /** Removes an element the caller knows to be there (single node: outright), without reading it. */
     public void deleteElement(int db, byte[] key, byte[] element) {
+        changeElement(db, key, element, null);
+    }
+
+    /** Stores {@code set} as the element, or removes it if null, without reading it first. */
+    private void changeElement(int db, byte[] key, byte[] element, SiblingSet set) {
         byte[] ek = elementKey(storageKey(db, key), element);
         int stripe = KeyLocks.stripe(db, key);
         locks.lock(stripe);
         try {
-            delete(stripe, ek);
+            if (set == null) {
+                delete(stripe, ek);
+            } else {
+                store(stripe, ek, set);
+            }
         } finally {
             locks.unlock(stripe);
         }
