@@ -349,19 +349,26 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private void healed(String peer) {
-        List<Runnable> held = heldUntilHealed.remove(peer);
-        if (held != null) {
-            held.forEach(Runnable::run);
-        }
+        resumeHeld(peer);
         PeerLink link = links.get(peer);
         if (link != null) {
             link.healed();
         }
     }
 
-    /** Runs {@code resume} when the fault injected on {@code peer} heals. */
+    /** Runs {@code resume} when the fault injected on {@code peer} heals (at once if it has already). */
     void holdUntilHealed(String peer, Runnable resume) {
         heldUntilHealed.computeIfAbsent(peer, p -> new CopyOnWriteArrayList<>()).add(resume);
+        if (!faults.dropped(peer)) {
+            resumeHeld(peer); // healed between the caller's check and now
+        }
+    }
+
+    private void resumeHeld(String peer) {
+        List<Runnable> held = heldUntilHealed.remove(peer);
+        if (held != null) {
+            held.forEach(Runnable::run);
+        }
     }
 
     /** Logs a failed authentication at WARN once per (address, claimed name), later at DEBUG. */
@@ -493,13 +500,13 @@ public final class PeerTransport implements AutoCloseable {
 
     // ---- test hooks
 
-    /** Open peer channels (dialled and accepted, authenticated or not). */
     /** Handshakes from {@code peer} waiting for its fault to heal. */
     int heldHandshakes(String peer) {
         List<Runnable> held = heldUntilHealed.get(peer);
         return held == null ? 0 : held.size();
     }
 
+    /** Open peer channels (dialled and accepted, authenticated or not). */
     int openChannels() {
         int n = 0;
         for (Channel ch : channels) {
