@@ -455,7 +455,7 @@ public final class LsmEngine implements Engine {
         try {
             long hash = BloomFilter.hash(key);
             for (Memtable m : s.frozen) {
-                if (m.get(key, hash) != null) {
+                if (m.cell(key, hash) != null) { // present, without copying its value
                     return false;
                 }
             }
