@@ -34,7 +34,8 @@ final class ReplicaService {
     void register(PeerTransport transport) {
         transport.register(ReplicaMessages.JOIN, RequestHandler.blocking((peer, spec) ->
                 coordinator.admit(new String(spec, StandardCharsets.UTF_8))));
-        transport.register(ReplicaMessages.READ, RequestHandler.blocking((peer, sk) -> {
+        transport.afterBatch(replica::flushWrites); // merges are in the OS before their acks leave
+        transport.register(ReplicaMessages.READ, RequestHandler.ordered((peer, sk) -> {
             notReceiving(kvstore.storage.StorageKey.slot(sk));
             SiblingSet set = replica.read(sk);
             SiblingSet hinted = coordinator.handoff().hinted(sk); // held here for a replica that is down
@@ -52,11 +53,10 @@ final class ReplicaService {
             }
             return new byte[0];
         }));
-        transport.register(ReplicaMessages.MERGE, RequestHandler.blocking((peer, payload) -> {
+        transport.register(ReplicaMessages.MERGE, RequestHandler.ordered((peer, payload) -> {
             ByteBuffer b = ByteBuffer.wrap(payload);
             byte[] sk = ReplicaMessages.bytes(b, b.getInt());
             replica.merge(sk, SiblingSetCodec.read(b));
-            replica.flushWrites(); // in the OS before the ack leaves
             return new byte[0];
         }));
         transport.register(ReplicaMessages.SCAN, RequestHandler.blocking((peer, payload) -> {

@@ -129,6 +129,9 @@ public final class RingCoordinator implements Keyspace, Topology {
         boolean open;
         int r;
         int w;
+        /** The command's writes go on without waiting for W; their acknowledgements wait here. */
+        boolean deferAcks;
+        final List<CompletableFuture<SiblingSet>> unacknowledged = new ArrayList<>();
         /**
          * By storage key (a key's or an element's); values are Optional-like holders: an entry read as
          * absent maps to a holder of null.
@@ -148,19 +151,29 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
-    public void beginCommand(int readQuorum, int writeQuorum) {
+    public void beginCommand(int readQuorum, int writeQuorum, boolean deferAcks) {
         Scope s = scopes.get();
         s.open = true;
         s.r = readQuorum;
         s.w = writeQuorum;
+        s.deferAcks = deferAcks;
         s.seen.clear();
+        s.unacknowledged.clear();
     }
 
     @Override
-    public void endCommand() {
+    public CompletableFuture<Void> endCommand() {
         Scope s = scopes.get();
         s.open = false;
         s.seen.clear();
+        List<CompletableFuture<SiblingSet>> acks = s.unacknowledged;
+        CompletableFuture<Void> all = switch (acks.size()) {
+            case 0 -> null;
+            case 1 -> acks.get(0).thenApply(x -> null);
+            default -> CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]));
+        };
+        acks.clear();
+        return all;
     }
 
     private int readQuorum(int n) {
@@ -191,6 +204,28 @@ public final class RingCoordinator implements Keyspace, Topology {
                 return seen[0];
             }
         }
+        ReadRound round = startRead(sk);
+        SiblingSet set;
+        try {
+            set = round.quorum.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (interrupted)");
+        } catch (ExecutionException | TimeoutException e) {
+            throw readFailed(round);
+        }
+        s.remember(sk, set);
+        return set;
+    }
+
+    private UnavailableException readFailed(ReadRound round) {
+        readFailures.incrementAndGet();
+        return new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: "
+                + round.answered() + " of " + round.r + ")");
+    }
+
+    /** Asks the replicas of {@code sk} for their sets (this node's own answered at once). */
+    private ReadRound startRead(byte[] sk) {
         List<RingMember> replicas = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int r = readQuorum(replicas.size());
         List<RingMember> prefs = withStandIns(kvstore.storage.StorageKey.slot(sk), replicas, r);
@@ -222,19 +257,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 });
             }
         }
-        SiblingSet set;
-        try {
-            set = round.quorum.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (interrupted)");
-        } catch (ExecutionException | TimeoutException e) {
-            readFailures.incrementAndGet();
-            throw new UnavailableException("NOREPLICAS Not enough good replicas to read. (answered: "
-                    + round.answered() + " of " + r + ")");
-        }
-        s.remember(sk, set);
-        return set;
+        return round;
     }
 
     /**
@@ -387,20 +410,53 @@ public final class RingCoordinator implements Keyspace, Topology {
     @Override
     public Entry get(int db, byte[] key) {
         SiblingSet set = readSet(db, key);
+        Entry e = entryOf(set);
+        if (e == null && set != null) {
+            reclaimIfExpired(db, key, set);
+        }
+        return e;
+    }
+
+    @Override
+    public CompletableFuture<Entry> getLater(int db, byte[] key) {
+        Scope s = scopes.get();
+        if (!s.open || !s.deferAcks) {
+            return CompletableFuture.completedFuture(get(db, key));
+        }
+        ReadRound round = startRead(LocalReplica.storageKey(db, key));
+        return round.quorum.handle((set, e) -> {
+            if (e != null) {
+                throw readFailed(round);
+            }
+            Entry entry = entryOf(set);
+            if (entry == null && set != null) {
+                // not on the thread that completed the read (a transport's event loop): it takes locks
+                background.execute(() -> reclaimIfExpired(db, key, set));
+            }
+            return entry;
+        });
+    }
+
+    /** As Redis deletes an expired key on access: out of this replica's counts (DBSIZE) at once. */
+    private void reclaimIfExpired(int db, byte[] key, SiblingSet set) {
+        long now = System.currentTimeMillis();
+        Version v = RingElements.readWinner(set, now);
+        if (!v.isTombstone() && v.isExpiredAt(now)) {
+            byte[] sk = LocalReplica.storageKey(db, key);
+            if (ring().preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(self)) {
+                replica.reclaimIfExpired(db, key, sk);
+            }
+        }
+    }
+
+    /** The value a set's winner shows, or null: none, deleted or expired. */
+    private static Entry entryOf(SiblingSet set) {
         if (set == null) {
             return null;
         }
         long now = System.currentTimeMillis();
         Version v = RingElements.readWinner(set, now);
-        if (v.isTombstone()) {
-            return null;
-        }
-        if (v.isExpiredAt(now)) {
-            // as Redis deletes an expired key on access: out of this replica's counts (DBSIZE) at once
-            byte[] sk = LocalReplica.storageKey(db, key);
-            if (ring().preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(self)) {
-                replica.reclaimIfExpired(db, key, sk);
-            }
+        if (v.isTombstone() || v.isExpiredAt(now)) {
             return null;
         }
         if (v.type() == Counters.TYPE) {
@@ -588,14 +644,27 @@ public final class RingCoordinator implements Keyspace, Topology {
         List<RingMember> prefs = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = writeQuorum(prefs.size());
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
+        Scope s = scopes.get();
         SiblingSet written;
         if (prefs.contains(self)) {
             java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
-            written = await(coordinate(write, acks), timeout.toMillis() + 100, w, acks);
+            Coordinated c = coordinate(write, acks);
+            CompletableFuture<SiblingSet> acked = c.acked();
+            // deferred only where this node's copy is read first: the connection's next command sees it
+            if (s.open && s.deferAcks && !acked.isDone() && transfers.ready(kvstore.storage.StorageKey.slot(sk))) {
+                written = c.written();
+                s.unacknowledged.add(acked.whenComplete((x, e) -> {
+                    if (e != null) {
+                        writeFailures.incrementAndGet();
+                    }
+                }));
+            } else {
+                written = await(acked, timeout.toMillis() + 100, w, acks);
+            }
         } else {
             written = forward(write, prefs);
         }
-        scopes.get().remember(sk, written);
+        s.remember(sk, written);
     }
 
     private SiblingSet await(CompletableFuture<SiblingSet> f, long ms, int w, java.util.concurrent.atomic.AtomicInteger acks) {
@@ -619,12 +688,15 @@ public final class RingCoordinator implements Keyspace, Topology {
      * and completes with the written set after W acknowledgements.
      */
     CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write) {
-        return coordinate(write, new java.util.concurrent.atomic.AtomicInteger());
+        return coordinate(write, new java.util.concurrent.atomic.AtomicInteger()).acked();
+    }
+
+    /** A write stored here: the set now held, and what completes with it at W acknowledgements. */
+    private record Coordinated(SiblingSet written, CompletableFuture<SiblingSet> acked) {
     }
 
     /** As {@link #coordinate(ReplicaMessages.Write)}, counting acknowledgements in {@code acks}. */
-    private CompletableFuture<SiblingSet> coordinate(ReplicaMessages.Write write,
-                                                     java.util.concurrent.atomic.AtomicInteger acks) {
+    private Coordinated coordinate(ReplicaMessages.Write write, java.util.concurrent.atomic.AtomicInteger acks) {
         byte[] sk = write.sk();
         List<RingMember> prefs = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = Math.max(1, Math.min(write.w(), prefs.size()));
@@ -636,7 +708,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         }
         int others = prefs.size() - 1;
         if (others == 0) {
-            return result;
+            return new Coordinated(next, result);
         }
         byte[] payload = ReplicaMessages.merge(sk, next);
         int[] counts = {1, 0}; // acks (this node's included), failures
@@ -693,7 +765,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 answered.accept(x, e);
             });
         }
-        return result;
+        return new Coordinated(next, result);
     }
 
     /** The live nodes beyond the preference list of {@code slot}, clockwise (sloppy quorum). */

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Runs one request the way Redis's processCommand does: find the command (and subcommand), check
@@ -58,6 +60,16 @@ public final class CommandDispatcher {
     }
 
     public Reply dispatch(Session session, byte[][] argv) {
+        return dispatch(session, argv, false);
+    }
+
+    /**
+     * Runs one request. With {@code deferAcks} a command on a ring goes on without waiting for its
+     * writes' acknowledgements, and its reply is then a {@link PendingReply}; the caller sends it, and
+     * the connection's later replies, once it completes. The connection's next command may run
+     * before that: it reads this node's copy first, which already holds the writes.
+     */
+    public Reply dispatch(Session session, byte[][] argv, boolean deferAcks) {
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null) {
             return reject(null, unknownCommand(argv));
@@ -82,13 +94,29 @@ public final class CommandDispatcher {
             l.beforeCommand(session, spec, argv);
         }
         long start = System.nanoTime();
+        boolean defer = deferAcks && scoped && !spec.has(CommandFlag.BLOCKING);
         Reply reply = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0
-                ? executeLocked(spec, session, argv) : execute(spec, session, argv);
-        long nanos = System.nanoTime() - start;
+                ? executeLocked(spec, session, argv, defer) : execute(spec, session, argv, defer);
         if (blocking.active() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 && !reply.isError()
                 && !(reply instanceof Blocked)) {
             touchKeys(spec, session.db(), argv);
         }
+        if (!defer && reply instanceof PendingReply p) {
+            reply = p.result().join(); // never handed to a caller that did not ask for it
+        }
+        if (reply instanceof PendingReply p) {
+            // counted once acknowledged: its time and its outcome include the replicas'
+            final CommandSpec s = spec;
+            p.result().thenAccept(r -> record(s, session, argv, start, r));
+        } else {
+            record(spec, session, argv, start, reply);
+        }
+        return reply;
+    }
+
+    /** A command's statistics and slow log entry. */
+    private void record(CommandSpec spec, Session session, byte[][] argv, long start, Reply reply) {
+        long nanos = System.nanoTime() - start;
         spec.stats().record(nanos, reply.isError());
         context.stats().command();
         if (reply instanceof ErrorReply e) {
@@ -98,7 +126,6 @@ public final class CommandDispatcher {
         if (slower >= 0 && nanos / 1000 >= slower && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             context.slowlog().add(nanos / 1000, argv, session.address(), session.name(), slowlogMaxLen);
         }
-        return reply;
     }
 
     /** Tells the blocked clients that this write command's keys changed (see {@link BlockingKeys}). */
@@ -123,27 +150,51 @@ public final class CommandDispatcher {
         return error;
     }
 
-    private Reply execute(CommandSpec spec, Session session, byte[][] argv) {
-        if (scoped) {
-            keyspace.beginCommand(session.readQuorum(), session.writeQuorum());
+    private Reply execute(CommandSpec spec, Session session, byte[][] argv, boolean deferAcks) {
+        if (!scoped) {
+            return run(spec, session, argv);
         }
+        keyspace.beginCommand(session.readQuorum(), session.writeQuorum(), deferAcks);
+        Reply reply = null;
+        CompletableFuture<Void> acks;
+        try {
+            reply = run(spec, session, argv);
+        } finally {
+            acks = keyspace.endCommand();
+        }
+        if (acks == null) {
+            return reply;
+        }
+        Reply done = reply;
+        CompletableFuture<Reply> replied = done instanceof PendingReply p ? p.result() : CompletableFuture.completedFuture(done);
+        return new PendingReply(acks.handle((x, e) -> e).thenCombine(replied,
+                (e, r) -> e == null ? r : failure(spec.name(), e)));
+    }
+
+    private Reply run(CommandSpec spec, Session session, byte[][] argv) {
         try {
             return spec.command().execute(session, argv);
-        } catch (WrongTypeException e) {
-            return ErrorReply.WRONGTYPE;
-        } catch (kvstore.keyspace.ReplyException e) {
-            return new ErrorReply(e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("command '{}' failed", spec.name(), e);
-            return ErrorReply.err("internal error: " + e);
-        } finally {
-            if (scoped) {
-                keyspace.endCommand();
-            }
+            return failure(spec.name(), e);
         }
     }
 
-    private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv) {
+    /** The error reply of a command that failed with {@code e}. */
+    static Reply failure(String command, Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof WrongTypeException) {
+            return ErrorReply.WRONGTYPE;
+        }
+        if (e instanceof kvstore.keyspace.ReplyException) {
+            return new ErrorReply(e.getMessage());
+        }
+        log.warn("command '{}' failed", command, e);
+        return ErrorReply.err("internal error: " + e);
+    }
+
+    private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv, boolean deferAcks) {
         int db = session.db();
         int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
         int step = Math.max(1, spec.keyStep());
@@ -151,7 +202,7 @@ public final class CommandDispatcher {
             int stripe = KeyLocks.stripe(db, argv[spec.firstKey()]);
             locks.lock(stripe);
             try {
-                return execute(spec, session, argv);
+                return execute(spec, session, argv, deferAcks);
             } finally {
                 locks.unlock(stripe);
             }
@@ -166,7 +217,7 @@ public final class CommandDispatcher {
             locks.lock(stripes[i]);
         }
         try {
-            return execute(spec, session, argv);
+            return execute(spec, session, argv, deferAcks);
         } finally {
             for (int i = n - 1; i >= 0; i--) {
                 locks.unlock(stripes[i]);

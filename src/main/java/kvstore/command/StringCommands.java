@@ -113,8 +113,20 @@ final class StringCommands {
     }
 
     private Reply get(Session s, byte[][] a) {
-        Entry e = readString(s.db(), a[1]);
-        return e == null ? NullReply.BULK : new BulkReply(e.value());
+        java.util.concurrent.CompletableFuture<Entry> read = ks.getLater(s.db(), a[1]);
+        if (read.isDone()) {
+            return getReply(read.join());
+        }
+        return PendingReply.of(read, this::getReply, "get");
+    }
+
+    private Reply getReply(Entry e) {
+        if (e == null) {
+            ctx.stats().miss();
+            return NullReply.BULK;
+        }
+        ctx.stats().hit();
+        return e.type() == ValueType.STRING ? new BulkReply(e.value()) : ErrorReply.WRONGTYPE;
     }
 
     private Reply set(Session s, byte[][] a) {

@@ -17,6 +17,15 @@ public interface Keyspace {
     /** The live value of {@code key}, or null if it is absent or expired. */
     Entry get(int db, byte[] key);
 
+    /**
+     * As {@link #get}, for a command that can reply later: inside a command begun with
+     * {@code deferAcks} a ring completes it when R replicas answered, without the caller waiting;
+     * everywhere else it is {@link #get}, already complete.
+     */
+    default java.util.concurrent.CompletableFuture<Entry> getLater(int db, byte[] key) {
+        return java.util.concurrent.CompletableFuture.completedFuture(get(db, key));
+    }
+
     /** Writes {@code entry} as the value of {@code key}, replacing what was there. */
     void put(int db, byte[] key, Entry entry);
 
@@ -112,10 +121,24 @@ public interface Keyspace {
      * the same key (read-modify-write commands); one node has nothing to carry.
      */
     default void beginCommand(int readQuorum, int writeQuorum) {
+        beginCommand(readQuorum, writeQuorum, false);
     }
 
-    /** Called by the dispatcher after each command, on the thread that ran it. */
-    default void endCommand() {
+    /**
+     * As {@link #beginCommand(int, int)}; with {@code deferAcks} the command's writes need not wait
+     * for their acknowledgements (a ring's W replicas) before the command goes on: {@link #endCommand}
+     * then returns what its reply must wait for. The caller sends no reply before that completes.
+     */
+    default void beginCommand(int readQuorum, int writeQuorum, boolean deferAcks) {
+    }
+
+    /**
+     * Called by the dispatcher after each command, on the thread that ran it. Returns null, or (when
+     * the command began with {@code deferAcks}) a future that completes once its writes are
+     * acknowledged, or fails with the {@link ReplyException} its reply must be instead.
+     */
+    default java.util.concurrent.CompletableFuture<Void> endCommand() {
+        return null;
     }
 
     // ---- elements of collections (hashes, sets, sorted sets, lists) ----

@@ -8,6 +8,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import kvstore.command.Blocked;
 import kvstore.command.BlockingKeys;
 import kvstore.command.CommandDispatcher;
+import kvstore.command.PendingReply;
 import kvstore.metrics.ServerStats;
 import kvstore.resp.ErrorReply;
 import kvstore.resp.NullReply;
@@ -29,8 +30,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With a command executor (a ring, where commands wait for peers) each request is queued and the
  * connection's queue is drained by one worker at a time, so commands of a connection run in order,
- * never on the event loop; each reply is handed back to the event loop in that order, and a flush is
- * scheduled behind the replies already handed back. Without one (a single node) commands run inline.
+ * never on the event loop. The worker does not wait for a command's writes to be acknowledged or for
+ * a GET's replicas to answer: such a reply is a {@link PendingReply}. Replies go back to the event
+ * loop in batches, in order, each batch after its writes reached the OS; there a pending reply holds
+ * back the ones behind it until it completes, and a flush is scheduled behind what was written.
+ * Without an executor (a single node) commands run inline.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -53,6 +57,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Requests waiting for the worker (executor mode); guarded by itself. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean draining;
+    /** Event loop only (executor mode): replies handed back, in order, and the pending one waited for. */
+    private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+    private PendingReply awaited;
     /** Event loop only: a flush task is queued behind the replies handed back. */
     private boolean flushScheduled;
     private volatile boolean readPaused;
@@ -184,8 +191,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             retryTask = null;
         }
         if (executor != null) {
-            write(ctx, reply);
-            flush(ctx);
+            outgoing.add(new Outgoing(reply, null, false));
+            writeReady(ctx);
             executor.execute(() -> drain(ctx)); // the requests queued behind the blocked one
             return;
         }
@@ -239,74 +246,126 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Object END_OF_INPUT = new Object();
     private static final int QUEUE_LOW = 256;
 
-    /** Worker side: runs the queued requests in order, handing each reply to the event loop. */
+    /**
+     * Worker side: runs the queued requests in order. Their replies go to the event loop in batches
+     * of at most {@link #BATCH}, each after one {@code endOfBatch} (the batch's writes reach the OS
+     * before any of its replies leave). The batch is handed over before {@code draining} is released,
+     * so a later drain's batch cannot overtake it.
+     */
     private void drain(ChannelHandlerContext ctx) {
+        java.util.List<Outgoing> batch = new java.util.ArrayList<>();
         while (true) {
             Object msg;
             int left;
             synchronized (queue) {
                 msg = queue.poll();
-                if (msg == null) {
-                    draining = false;
-                    return;
-                }
                 left = queue.size();
+            }
+            if (msg == null) {
+                handOver(ctx, batch, left);
+                synchronized (queue) {
+                    if (queue.isEmpty()) {
+                        draining = false;
+                        return;
+                    }
+                }
+                continue;
             }
             if (client.closingAfterReply()) {
                 continue;
             }
-            Reply reply;
-            byte[][] monitored = null;
-            boolean protocolError = false;
             if (msg instanceof byte[][] argv) {
-                reply = dispatcher.dispatch(client, argv);
-                dispatcher.endOfBatch();
+                Reply reply = dispatcher.dispatch(client, argv, true);
                 if (reply instanceof Blocked b) {
+                    handOver(ctx, batch, left);
                     blockOnWorker(ctx, argv, b);
                     return; // draining stays on: later requests wait in the queue behind the blocked one
                 }
                 if (blocking.active()) {
                     blocking.serveReady(dispatcher); // clients woken by this command are served before our next one
                 }
-                monitored = client.monitorArgv;
+                batch.add(new Outgoing(reply, client.monitorArgv, client.closingAfterReply()));
                 client.monitorArgv = null;
             } else if (msg instanceof ProtocolError e) {
-                reply = ErrorReply.err(e.message());
                 client.closeAfterReply();
-                protocolError = true;
+                batch.add(new Outgoing(ErrorReply.err(e.message()), null, true));
             } else if (msg == END_OF_INPUT) {
-                // behind every reply handed back so far
-                ctx.executor().execute(() -> flush(ctx).addListener(ChannelFutureListener.CLOSE));
-                continue;
-            } else {
-                continue;
+                batch.add(new Outgoing(Reply.NONE, null, true)); // behind every reply before it
             }
-            byte[][] mon = monitored;
-            boolean resume = readPaused && left < QUEUE_LOW;
-            boolean close = protocolError || client.closingAfterReply();
-            ctx.executor().execute(() -> {
-                if (!ctx.channel().isActive()) {
-                    return; // closed meanwhile: channelInactive has released the pending buffer
+            if (batch.size() >= BATCH) {
+                handOver(ctx, batch, left);
+            }
+        }
+    }
+
+    private static final int BATCH = 32;
+
+    /** A reply on its way to the event loop: what MONITOR shows for it, and whether the connection closes after it. */
+    private record Outgoing(Reply reply, byte[][] monitored, boolean close) {
+    }
+
+    /** Worker side: ends the batch's writes, then queues its replies on the event loop. */
+    private void handOver(ChannelHandlerContext ctx, java.util.List<Outgoing> batch, int left) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        dispatcher.endOfBatch();
+        Outgoing[] replies = batch.toArray(new Outgoing[0]);
+        batch.clear();
+        boolean resume = readPaused && left < QUEUE_LOW;
+        ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                return; // closed meanwhile: channelInactive has released the pending buffer
+            }
+            java.util.Collections.addAll(outgoing, replies);
+            if (resume && readPaused) {
+                readPaused = false;
+                if (ctx.channel().isWritable()) {
+                    ctx.channel().config().setAutoRead(true);
                 }
-                write(ctx, reply);
-                afterCommand(ctx, mon);
-                if (close) {
-                    flush(ctx).addListener(ChannelFutureListener.CLOSE);
-                    return;
-                }
-                if (resume && readPaused) {
-                    readPaused = false;
-                    if (ctx.channel().isWritable()) {
-                        ctx.channel().config().setAutoRead(true);
+            }
+            writeReady(ctx);
+        });
+    }
+
+    /**
+     * Event loop (executor mode): writes the replies at the head of {@link #outgoing} that are ready,
+     * in order; a pending one holds back everything behind it until it completes.
+     */
+    private void writeReady(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            outgoing.clear();
+            return;
+        }
+        boolean wrote = false;
+        Outgoing o;
+        while ((o = outgoing.peek()) != null) {
+            Reply reply = o.reply();
+            if (reply instanceof PendingReply p) {
+                if (!p.result().isDone()) {
+                    if (awaited != p) {
+                        awaited = p;
+                        p.result().whenComplete((r, e) -> ctx.executor().execute(() -> writeReady(ctx)));
                     }
+                    break;
                 }
-                if (!flushScheduled) {
-                    flushScheduled = true;
-                    ctx.executor().execute(() -> {
-                        flushScheduled = false;
-                        flush(ctx);
-                    });
-                }
+                reply = p.result().join();
+            }
+            outgoing.poll();
+            write(ctx, reply);
+            wrote = true;
+            afterCommand(ctx, o.monitored());
+            if (o.close()) {
+                outgoing.clear();
+                flush(ctx).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+        }
+        if (wrote && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                flush(ctx);
             });
         }
     }
@@ -416,6 +475,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
         }
         parked.clear();
+        outgoing.clear();
         ByteBuf out = client.pending;
         client.pending = null;
         if (out != null) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The decoder does not accumulate frames in a growing buffer: once a header is read it allocates
  * the body array at its final size and copies bytes into it as they arrive, so a 512 MB value costs
- * one 512 MB array and one copy. The encoder wraps the body array without copying it.
+ * one 512 MB array and one copy. The encoder wraps a body array over 1 KB without copying it.
  */
 final class FrameCodec extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(FrameCodec.class);
@@ -47,6 +47,8 @@ final class FrameCodec extends ChannelDuplexHandler {
     static final int HEADER_AFTER_LENGTH = 10;
     static final int HEADER = LENGTH_FIELD + HEADER_AFTER_LENGTH;
     static final int HANDSHAKE_LIMIT = 4096;
+    /** Bodies up to this size are copied behind the header: one buffer is cheaper than two to write. */
+    private static final int COPY_BELOW = 1024;
 
     /** Counts wire bytes once the connection belongs to a peer. */
     interface Meter {
@@ -173,7 +175,8 @@ final class FrameCodec extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         Frame f = (Frame) msg;
         int prefix = f.type().hasMessageType() ? 4 : 0;
-        ByteBuf head = ctx.alloc().buffer(HEADER + prefix);
+        boolean copy = f.body().length <= COPY_BELOW;
+        ByteBuf head = ctx.alloc().buffer(HEADER + prefix + (copy ? f.body().length : 0));
         head.writeInt(HEADER_AFTER_LENGTH + prefix + f.body().length);
         head.writeByte(f.type().id());
         head.writeByte(f.flags());
@@ -181,7 +184,12 @@ final class FrameCodec extends ChannelDuplexHandler {
         if (prefix != 0) {
             head.writeInt(f.messageType());
         }
-        ByteBuf out = f.body().length == 0 ? head : Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(f.body()));
+        ByteBuf out;
+        if (copy) {
+            out = head.writeBytes(f.body());
+        } else {
+            out = Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(f.body()));
+        }
         Meter m = meter;
         if (m != null) {
             m.bytesOut(f.wireSize());

@@ -1,19 +1,27 @@
 package kvstore.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One authenticated connection to a peer: writes frames (through the fault injector) and keeps the
  * requests sent on it that wait for an answer, so that losing the connection fails exactly those.
+ *
+ * <p>Frames are written from many threads. Each goes into an outbox; the first frame of a burst
+ * queues one task on the event loop, which writes every frame queued by then and flushes once, so
+ * a burst costs one task and one syscall rather than one of each per frame. A lost write needs no
+ * future: the channel closes, and {@link #failAll} fails the requests it carried.
  */
 final class PeerConnection {
     final Channel channel;
@@ -22,10 +30,20 @@ final class PeerConnection {
     final boolean dialledByUs;
     private final FaultInjector faults;
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Queue<Frame> outbox = new ConcurrentLinkedQueue<>();
+    /** Wire bytes in the outbox, counted against the same limit as the channel's own buffer. */
+    private final AtomicLong outboxBytes = new AtomicLong();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drain = this::drainOutbox;
+    private final long maxQueuedBytes;
+    /** Requests for ordered handlers, and whether a worker is serving them (see PeerTransport). */
+    private final Queue<Frame> inOrder = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean servingInOrder = new AtomicBoolean();
     private volatile boolean closed;
 
     PeerConnection(Channel channel, String peer, boolean dialledByUs, FaultInjector faults) {
         this.channel = channel;
+        this.maxQueuedBytes = channel.config().getWriteBufferHighWaterMark();
         this.peer = peer;
         this.dialledByUs = dialledByUs;
         this.faults = faults;
@@ -42,27 +60,66 @@ final class PeerConnection {
     /** Bytes written but not yet handed to the socket (frames queued from other threads included). */
     long queuedBytes() {
         ChannelOutboundBuffer b = channel.unsafe().outboundBuffer();
-        return b == null ? 0 : b.totalPendingWriteBytes();
+        return outboxBytes.get() + (b == null ? 0 : b.totalPendingWriteBytes());
     }
 
     /** False while more than the configured maximum is queued for the peer (until half drains). */
     boolean acceptsMore() {
-        return channel.isWritable();
+        return channel.isWritable() && outboxBytes.get() < maxQueuedBytes;
     }
 
-    ChannelFuture write(Frame f) {
+    void write(Frame f) {
         if (faults.any()) {
             if (faults.dropped(peer)) {
-                return channel.newSucceededFuture();
+                return;
             }
             long delay = faults.delayNanos(peer);
             if (delay > 0) {
-                ChannelPromise p = channel.newPromise();
-                channel.eventLoop().schedule(() -> channel.writeAndFlush(f, p), delay, TimeUnit.NANOSECONDS);
-                return p;
+                channel.eventLoop().schedule(() -> channel.writeAndFlush(f, channel.voidPromise()), delay,
+                        TimeUnit.NANOSECONDS);
+                return;
             }
         }
-        return channel.writeAndFlush(f);
+        outboxBytes.addAndGet(f.wireSize());
+        outbox.add(f);
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drain);
+            } catch (RejectedExecutionException e) {
+                outbox.clear(); // the transport is shutting down: the connection goes with it
+            }
+        }
+    }
+
+    /** Event loop: writes what the outbox holds, then flushes once. */
+    private void drainOutbox() {
+        drainQueued.set(false); // a frame added from here on queues another drain
+        long bytes = 0;
+        Frame f;
+        while ((f = outbox.poll()) != null) {
+            bytes += f.wireSize();
+            channel.write(f, channel.voidPromise());
+        }
+        if (bytes > 0) {
+            outboxBytes.addAndGet(-bytes);
+            channel.flush();
+        }
+    }
+
+    /** Queues a request for an ordered handler; true if the caller must start a worker to serve them. */
+    boolean queueInOrder(Frame f) {
+        inOrder.add(f);
+        return servingInOrder.compareAndSet(false, true);
+    }
+
+    Frame nextInOrder() {
+        return inOrder.poll();
+    }
+
+    /** The serving worker's end of a batch: true if it must go on (more arrived, and no one else took them). */
+    boolean moreInOrder() {
+        servingInOrder.set(false);
+        return !inOrder.isEmpty() && servingInOrder.compareAndSet(false, true);
     }
 
     void request(long id, int messageType, byte[] payload, CompletableFuture<byte[]> f) {
@@ -77,11 +134,7 @@ final class PeerConnection {
             f.completeExceptionally(new PeerOverloadedException(peer, queuedBytes() + " bytes already queued"));
             return;
         }
-        write(new Frame(FrameType.REQUEST, (byte) 0, id, messageType, payload)).addListener(w -> {
-            if (!w.isSuccess()) {
-                f.completeExceptionally(new PeerUnavailableException(peer, "write failed", w.cause()));
-            }
-        });
+        write(new Frame(FrameType.REQUEST, (byte) 0, id, messageType, payload));
     }
 
     /** The future waiting for this correlation id, removed; null when it already completed. */

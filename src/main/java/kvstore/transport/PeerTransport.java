@@ -20,7 +20,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
@@ -30,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +72,7 @@ public final class PeerTransport implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ChannelGroup channels = new DefaultChannelGroup("peers", GlobalEventExecutor.INSTANCE);
     private final ExecutorService blocking;
+    private volatile Runnable afterBatch = () -> { };
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Bootstrap dialer;
@@ -145,8 +146,6 @@ public final class PeerTransport implements AutoCloseable {
     private void pipeline(Channel ch, PeerLink dialLink) {
         channels.add(ch);
         FrameCodec codec = new FrameCodec();
-        // many small frames written from other threads: coalesce their flushes into fewer syscalls
-        ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
         ch.pipeline().addLast("codec", codec);
         ch.pipeline().addLast("peer", new PeerChannelHandler(this, codec, dialLink));
     }
@@ -449,8 +448,18 @@ public final class PeerTransport implements AutoCloseable {
             invoke(c, f, h);
             return;
         }
+        if (h.ordered()) {
+            if (c.queueInOrder(f)) {
+                execute(c, () -> serveInOrder(c), f);
+            }
+            return;
+        }
+        execute(c, () -> invoke(c, f, h), f);
+    }
+
+    private void execute(PeerConnection c, Runnable task, Frame f) {
         try {
-            blocking.execute(() -> invoke(c, f, h));
+            blocking.execute(task);
         } catch (RejectedExecutionException e) {
             if (f.type() == FrameType.REQUEST) {
                 c.write(PeerChannelHandler.errorFrame(f.correlationId(), ErrorCode.HANDLER_FAILED, "shutting down"));
@@ -458,16 +467,59 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    private void invoke(PeerConnection c, Frame f, RequestHandler h) {
-        CompletableFuture<byte[]> result;
-        try {
-            result = h.handle(c.peer, f.body());
-            if (result == null) {
-                result = CompletableFuture.failedFuture(new NullPointerException("handler returned no future"));
+    /**
+     * Blocking executor: serves the ordered requests queued on {@code c} in batches of at most
+     * {@link #BATCH}, running the {@link #afterBatch} hook before each batch's responses are written.
+     */
+    private void serveInOrder(PeerConnection c) {
+        Frame[] frames = new Frame[BATCH];
+        List<CompletableFuture<byte[]>> results = new ArrayList<>(BATCH);
+        do {
+            int n = 0;
+            Frame f;
+            while (n < BATCH && (f = c.nextInOrder()) != null) {
+                frames[n++] = f;
+                results.add(run(c, f, handlers.get(f.messageType())));
             }
+            try {
+                afterBatch.run();
+            } catch (RuntimeException e) {
+                log.warn("After a batch of peer requests: {}", e.toString());
+                results.replaceAll(r -> CompletableFuture.failedFuture(e)); // not acknowledged
+            }
+            for (int i = 0; i < n; i++) {
+                respond(c, frames[i], results.get(i));
+            }
+            results.clear();
+        } while (c.moreInOrder());
+    }
+
+    private static final int BATCH = 256;
+
+    /**
+     * Runs after each batch of ordered requests, before their responses are written: for example
+     * the commit log's write, so that an acknowledgement leaves only once the data is in the OS.
+     */
+    public void afterBatch(Runnable hook) {
+        this.afterBatch = hook;
+    }
+
+    private static CompletableFuture<byte[]> run(PeerConnection c, Frame f, RequestHandler h) {
+        try {
+            CompletableFuture<byte[]> result = h.handle(c.peer, f.body());
+            return result != null ? result
+                    : CompletableFuture.failedFuture(new NullPointerException("handler returned no future"));
         } catch (Throwable t) {
-            result = CompletableFuture.failedFuture(t);
+            return CompletableFuture.failedFuture(t);
         }
+    }
+
+    private void invoke(PeerConnection c, Frame f, RequestHandler h) {
+        respond(c, f, run(c, f, h));
+    }
+
+    /** Writes the response of {@code f} once {@code result} completes (nothing for a one-way message). */
+    private void respond(PeerConnection c, Frame f, CompletableFuture<byte[]> result) {
         if (f.type() == FrameType.ONE_WAY) {
             result.whenComplete((r, e) -> {
                 if (e != null) {

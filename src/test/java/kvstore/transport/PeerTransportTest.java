@@ -112,6 +112,37 @@ class PeerTransportTest {
     }
 
     @Test
+    void orderedRequestsAreServedInArrivalOrderAndAnsweredAfterTheirBatchHook() throws Exception {
+        try (Nodes n = new Nodes()) {
+            PeerTransport a = n.start("a");
+            PeerTransport b = n.start("b");
+            List<String> served = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger servedAtHook = new AtomicInteger();
+            b.register(ECHO, RequestHandler.ordered((peer, p) -> {
+                served.add(str(p));
+                return p;
+            }));
+            b.afterBatch(() -> servedAtHook.set(served.size()));
+            int count = 5000;
+            List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                futures.add(a.request("b", ECHO, bytes("req-" + i), T).whenComplete((r, e) -> {
+                    // the hook of this request's batch ran after the request was served
+                    assertTrue(servedAtHook.get() > Integer.parseInt(str(r).substring(4)), "answered before its hook");
+                }));
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals("req-" + i, str(futures.get(i).get(10, TimeUnit.SECONDS)));
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add("req-" + i);
+            }
+            assertEquals(expected, served, "served in the order sent");
+        }
+    }
+
+    @Test
     void sixtyFourMegabytePayloadRoundTrips() throws Exception {
         try (Nodes n = new Nodes()) {
             PeerTransport a = n.start("a");
