@@ -38,6 +38,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     private String closeReason;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> expiryTimer;
 
     PeerChannelHandler(PeerTransport transport, FrameCodec codec, PeerLink dialLink) {
         this.transport = transport;
@@ -205,7 +206,12 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
                 c.write(Frame.of(FrameType.PING, 0, Frame.EMPTY));
             }
         }, interval, interval, TimeUnit.NANOSECONDS);
+        expiryTimer = ctx.executor().scheduleAtFixedRate(() -> c.expire(System.nanoTime()),
+                EXPIRY_TICK_MS, EXPIRY_TICK_MS, TimeUnit.MILLISECONDS);
     }
+
+    /** How often requests waiting on this connection are checked for their timeout. */
+    private static final long EXPIRY_TICK_MS = 5;
 
     private static byte[] verdict(byte verdict, byte[] proof) {
         return ByteBuffer.allocate(1 + proof.length).put(verdict).put(proof).array();
@@ -253,6 +259,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         }
         if (pingTimer != null) {
             pingTimer.cancel(false);
+            expiryTimer.cancel(false);
         }
         if (conn != null) {
             link.closed(conn, closeReason);

@@ -29,7 +29,8 @@ final class PeerConnection {
     /** True when this node dialled the connection, false when the peer did. */
     final boolean dialledByUs;
     private final FaultInjector faults;
-    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    /** Requests sent and not yet answered, with the System.nanoTime() at which each times out. */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Queue<Frame> outbox = new ConcurrentLinkedQueue<>();
     /** Wire bytes in the outbox, counted against the same limit as the channel's own buffer. */
     private final AtomicLong outboxBytes = new AtomicLong();
@@ -54,7 +55,11 @@ final class PeerConnection {
     }
 
     int inFlight() {
-        return pending.size();
+        int n = 0;
+        for (Pending p : pending.values()) {
+            n += p.future().isDone() ? 0 : 1; // one timed out by its own timer waits here for the next sweep
+        }
+        return n;
     }
 
     /** Bytes written but not yet handed to the socket (frames queued from other threads included). */
@@ -122,15 +127,20 @@ final class PeerConnection {
         return !inOrder.isEmpty() && servingInOrder.compareAndSet(false, true);
     }
 
-    void request(long id, int messageType, byte[] payload, CompletableFuture<byte[]> f) {
-        pending.put(id, f);
-        f.whenComplete((r, e) -> pending.remove(id));
+    private record Pending(CompletableFuture<byte[]> future, long deadline) {
+    }
+
+    /** Sends a request; {@link #expire} fails it with a TimeoutException if no answer came by {@code deadline}. */
+    void request(long id, int messageType, byte[] payload, CompletableFuture<byte[]> f, long deadline) {
+        pending.put(id, new Pending(f, deadline));
         if (closed) {
             // failAll may have run before the put; do its work for this request
+            pending.remove(id);
             f.completeExceptionally(new PeerUnavailableException(peer, "connection lost"));
             return;
         }
         if (!acceptsMore()) {
+            pending.remove(id);
             f.completeExceptionally(new PeerOverloadedException(peer, queuedBytes() + " bytes already queued"));
             return;
         }
@@ -139,15 +149,35 @@ final class PeerConnection {
 
     /** The future waiting for this correlation id, removed; null when it already completed. */
     CompletableFuture<byte[]> answered(long id) {
-        return pending.remove(id);
+        Pending p = pending.remove(id);
+        return p == null ? null : p.future();
+    }
+
+    /**
+     * Event loop, every few milliseconds: fails the requests whose time is up (and forgets those
+     * completed elsewhere). One sweep replaces a timer per request, which cost more than the request.
+     */
+    void expire(long now) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (java.util.Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.future().isDone()) {
+                it.remove();
+            } else if (now - p.deadline() >= 0) {
+                it.remove();
+                p.future().completeExceptionally(new java.util.concurrent.TimeoutException());
+            }
+        }
     }
 
     void failAll(Throwable cause) {
         closed = true;
         for (Long id : pending.keySet()) {
-            CompletableFuture<byte[]> f = pending.remove(id);
-            if (f != null) {
-                f.completeExceptionally(cause);
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.future().completeExceptionally(cause);
             }
         }
     }

@@ -205,16 +205,19 @@ public final class PeerTransport implements AutoCloseable {
             f.completeExceptionally(new PeerUnavailableException(peer, running ? "unknown peer" : "transport closed"));
             return f;
         }
-        f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (faults.dropped(peer)) {
-            return f; // the frame is lost in the partition
+            return f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS); // the frame is lost in the partition
         }
         long id = ids.incrementAndGet();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread caller = Thread.currentThread();
+        boolean[] sentNow = {false};
         link.submit(new PeerLink.Waiter() {
             @Override
             public void ready(PeerConnection c) {
                 if (!f.isDone()) {
-                    c.request(id, messageType, payload, f);
+                    c.request(id, messageType, payload, f, deadline); // the connection times it out
+                    sentNow[0] = Thread.currentThread() == caller;
                 }
             }
 
@@ -223,6 +226,9 @@ public final class PeerTransport implements AutoCloseable {
                 f.completeExceptionally(cause);
             }
         });
+        if (!sentNow[0]) {
+            f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS); // waiting for a connection, or on one already
+        }
         return f;
     }
 
