@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Serves the replica protocol ({@link ReplicaMessages}) for peers: reads of this node's sibling set
  * of a key, merges of a peer's set into it (replication and read repair), and writes forwarded by a
- * node that is not a replica of the key, which this node then coordinates. Handlers touch the engine
- * and its locks, so they run on the transport's blocking pool, never on its event loops.
+ * node that is not a replica of the key, which this node then coordinates. Reads and merges do brief
+ * local work only, so they run on the transport's event loop, answered in batches after the commit
+ * log's write; the other handlers may wait longer and run on its blocking pool.
  */
 final class ReplicaService {
     private final LocalReplica replica;
@@ -35,7 +36,7 @@ final class ReplicaService {
         transport.register(ReplicaMessages.JOIN, RequestHandler.blocking((peer, spec) ->
                 coordinator.admit(new String(spec, StandardCharsets.UTF_8))));
         transport.afterBatch(replica::flushWrites); // merges are in the OS before their acks leave
-        transport.register(ReplicaMessages.READ, RequestHandler.ordered((peer, sk) -> {
+        transport.register(ReplicaMessages.READ, RequestHandler.batched((peer, sk) -> {
             notReceiving(kvstore.storage.StorageKey.slot(sk));
             SiblingSet set = replica.read(sk);
             SiblingSet hinted = coordinator.handoff().hinted(sk); // held here for a replica that is down
@@ -53,7 +54,7 @@ final class ReplicaService {
             }
             return new byte[0];
         }));
-        transport.register(ReplicaMessages.MERGE, RequestHandler.ordered((peer, payload) -> {
+        transport.register(ReplicaMessages.MERGE, RequestHandler.batched((peer, payload) -> {
             ByteBuffer b = ByteBuffer.wrap(payload);
             byte[] sk = ReplicaMessages.bytes(b, b.getInt());
             replica.merge(sk, SiblingSetCodec.read(b));

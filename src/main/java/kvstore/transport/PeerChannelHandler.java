@@ -63,6 +63,14 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (stage == Stage.READY) {
+            transport.endOfRead(conn);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame f = (Frame) msg;
         if (stage == Stage.READY) {

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +39,9 @@ final class PeerConnection {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Runnable drain = this::drainOutbox;
     private final long maxQueuedBytes;
-    /** Requests for ordered handlers, and whether a worker is serving them (see PeerTransport). */
-    private final Queue<Frame> inOrder = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean servingInOrder = new AtomicBoolean();
+    /** Event loop only: requests of batched handlers served in this read, waiting for the batch hook. */
+    final List<Frame> batchFrames = new ArrayList<>();
+    final List<CompletableFuture<byte[]>> batchResults = new ArrayList<>();
     private volatile boolean closed;
 
     PeerConnection(Channel channel, String peer, boolean dialledByUs, FaultInjector faults) {
@@ -109,22 +111,6 @@ final class PeerConnection {
             outboxBytes.addAndGet(-bytes);
             channel.flush();
         }
-    }
-
-    /** Queues a request for an ordered handler; true if the caller must start a worker to serve them. */
-    boolean queueInOrder(Frame f) {
-        inOrder.add(f);
-        return servingInOrder.compareAndSet(false, true);
-    }
-
-    Frame nextInOrder() {
-        return inOrder.poll();
-    }
-
-    /** The serving worker's end of a batch: true if it must go on (more arrived, and no one else took them). */
-    boolean moreInOrder() {
-        servingInOrder.set(false);
-        return !inOrder.isEmpty() && servingInOrder.compareAndSet(false, true);
     }
 
     private record Pending(CompletableFuture<byte[]> future, long deadline) {

@@ -401,7 +401,10 @@ public final class PeerTransport implements AutoCloseable {
             }
             long delay = faults.delayNanos(c.peer);
             if (delay > 0) {
-                c.channel.eventLoop().schedule(() -> dispatchNow(c, f), delay, TimeUnit.NANOSECONDS);
+                c.channel.eventLoop().schedule(() -> {
+                    dispatchNow(c, f);
+                    endOfRead(c);
+                }, delay, TimeUnit.NANOSECONDS);
                 return;
             }
         }
@@ -450,14 +453,13 @@ public final class PeerTransport implements AutoCloseable {
             }
             return;
         }
-        if (!h.mayBlock()) {
-            invoke(c, f, h);
+        if (h.batched()) {
+            c.batchFrames.add(f);
+            c.batchResults.add(run(c, f, h));
             return;
         }
-        if (h.ordered()) {
-            if (c.queueInOrder(f)) {
-                execute(c, () -> serveInOrder(c), f);
-            }
+        if (!h.mayBlock()) {
+            invoke(c, f, h);
             return;
         }
         execute(c, () -> invoke(c, f, h), f);
@@ -474,37 +476,30 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Blocking executor: serves the ordered requests queued on {@code c} in batches of at most
-     * {@link #BATCH}, running the {@link #afterBatch} hook before each batch's responses are written.
+     * Event loop: the end of a read from {@code c}. Runs the {@link #afterBatch} hook once for the
+     * batched requests served in it, then writes their responses.
      */
-    private void serveInOrder(PeerConnection c) {
-        Frame[] frames = new Frame[BATCH];
-        List<CompletableFuture<byte[]>> results = new ArrayList<>(BATCH);
-        do {
-            int n = 0;
-            Frame f;
-            while (n < BATCH && (f = c.nextInOrder()) != null) {
-                frames[n++] = f;
-                results.add(run(c, f, handlers.get(f.messageType())));
-            }
-            try {
-                afterBatch.run();
-            } catch (RuntimeException e) {
-                log.warn("After a batch of peer requests: {}", e.toString());
-                results.replaceAll(r -> CompletableFuture.failedFuture(e)); // not acknowledged
-            }
-            for (int i = 0; i < n; i++) {
-                respond(c, frames[i], results.get(i));
-            }
-            results.clear();
-        } while (c.moreInOrder());
+    void endOfRead(PeerConnection c) {
+        if (c.batchFrames.isEmpty()) {
+            return;
+        }
+        try {
+            afterBatch.run();
+        } catch (RuntimeException e) {
+            log.warn("After a batch of peer requests: {}", e.toString());
+            c.batchResults.replaceAll(r -> CompletableFuture.failedFuture(e)); // not acknowledged
+        }
+        for (int i = 0; i < c.batchFrames.size(); i++) {
+            respond(c, c.batchFrames.get(i), c.batchResults.get(i));
+        }
+        c.batchFrames.clear();
+        c.batchResults.clear();
     }
 
-    private static final int BATCH = 256;
-
     /**
-     * Runs after each batch of ordered requests, before their responses are written: for example
-     * the commit log's write, so that an acknowledgement leaves only once the data is in the OS.
+     * Runs after each batch of {@link RequestHandler#batched} requests, before their responses are
+     * written: for example the commit log's write, so that an acknowledgement leaves only once the
+     * data is in the OS.
      */
     public void afterBatch(Runnable hook) {
         this.afterBatch = hook;

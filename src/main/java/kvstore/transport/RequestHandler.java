@@ -4,8 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves one message type arriving from peers. {@link #handle} runs on the connection's event loop
- * unless {@link #mayBlock()} is true, in which case it runs on the transport's blocking executor;
- * an {@link #ordered()} handler runs there too, one request at a time per connection, in arrival order.
+ * unless {@link #mayBlock()} is true, in which case it runs on the transport's blocking executor.
  * The returned bytes become the RESPONSE; an exception (thrown or in the future) becomes an ERROR
  * frame with its message. For ONE_WAY messages the result is ignored.
  */
@@ -17,11 +16,13 @@ public interface RequestHandler {
     }
 
     /**
-     * True if requests of this type from one connection are served in the order they arrived, in
-     * batches: each batch ends with the transport's {@link PeerTransport#afterBatch} hook, and its
-     * responses leave after that. Implies {@link #mayBlock()}.
+     * True if this handler's responses wait for the end of the read that brought its requests: the
+     * transport then runs its {@link PeerTransport#afterBatch} hook once and writes them all. Such a
+     * handler runs on the event loop (so one connection's requests in arrival order): it may do brief
+     * local work (the engine, locks held only around it), as a single node's commands do, never wait
+     * for another node.
      */
-    default boolean ordered() {
+    default boolean batched() {
         return false;
     }
 
@@ -30,8 +31,8 @@ public interface RequestHandler {
         return f::apply;
     }
 
-    /** An {@link #ordered()} handler: blocks, and sees one connection's requests in arrival order. */
-    static RequestHandler ordered(java.util.function.BiFunction<String, byte[], byte[]> f) {
+    /** A {@link #batched()} handler. */
+    static RequestHandler batched(java.util.function.BiFunction<String, byte[], byte[]> f) {
         return new RequestHandler() {
             @Override
             public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
@@ -39,12 +40,7 @@ public interface RequestHandler {
             }
 
             @Override
-            public boolean mayBlock() {
-                return true;
-            }
-
-            @Override
-            public boolean ordered() {
+            public boolean batched() {
                 return true;
             }
         };
