@@ -4,9 +4,11 @@ import kvstore.keyspace.CounterKind;
 import kvstore.keyspace.Entry;
 import kvstore.keyspace.KeyLocks;
 import kvstore.keyspace.Keyspace;
+import kvstore.keyspace.Pace;
 import kvstore.keyspace.Siblings;
 import kvstore.keyspace.UnavailableException;
 import kvstore.keyspace.ValueType;
+import kvstore.keyspace.WouldWaitException;
 import kvstore.transport.PeerTransport;
 import kvstore.transport.PeerUnavailableException;
 import kvstore.version.ContextCodec;
@@ -129,8 +131,10 @@ public final class RingCoordinator implements Keyspace, Topology {
         boolean open;
         int r;
         int w;
-        /** The command's writes go on without waiting for W; their acknowledgements wait here. */
-        boolean deferAcks;
+        /** Unless WAIT, the command's writes go on without waiting for W; their acknowledgements wait here. */
+        Pace pace = Pace.WAIT;
+        /** The command stored something (a NEVER_WAIT command can then no longer stop and run again). */
+        boolean wrote;
         final List<CompletableFuture<SiblingSet>> unacknowledged = new ArrayList<>();
         /**
          * By storage key (a key's or an element's); values are Optional-like holders: an entry read as
@@ -151,12 +155,13 @@ public final class RingCoordinator implements Keyspace, Topology {
     }
 
     @Override
-    public void beginCommand(int readQuorum, int writeQuorum, boolean deferAcks) {
+    public void beginCommand(int readQuorum, int writeQuorum, Pace pace) {
         Scope s = scopes.get();
         s.open = true;
         s.r = readQuorum;
         s.w = writeQuorum;
-        s.deferAcks = deferAcks;
+        s.pace = pace;
+        s.wrote = false;
         s.seen.clear();
         s.unacknowledged.clear();
     }
@@ -174,6 +179,18 @@ public final class RingCoordinator implements Keyspace, Topology {
         };
         acks.clear();
         return all;
+    }
+
+    /**
+     * Called where the current command is about to wait for other nodes. A command that must never
+     * wait stops here with {@link WouldWaitException}, unless it already stored something: then it
+     * cannot run again, and waits where it is (no command is known to write before it reads).
+     */
+    private void aboutToWait() {
+        Scope s = scopes.get();
+        if (s.open && s.pace == Pace.NEVER_WAIT && !s.wrote) {
+            throw WouldWaitException.INSTANCE;
+        }
     }
 
     private int readQuorum(int n) {
@@ -204,6 +221,7 @@ public final class RingCoordinator implements Keyspace, Topology {
                 return seen[0];
             }
         }
+        aboutToWait();
         ReadRound round = startRead(sk);
         SiblingSet set;
         try {
@@ -420,7 +438,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     @Override
     public CompletableFuture<Entry> getLater(int db, byte[] key) {
         Scope s = scopes.get();
-        if (!s.open || !s.deferAcks) {
+        if (!s.open || s.pace == Pace.WAIT) {
             return CompletableFuture.completedFuture(get(db, key));
         }
         ReadRound round = startRead(LocalReplica.storageKey(db, key));
@@ -596,6 +614,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     /** A quorum range read within {@code slot}, at the command's R. */
     RangeRead rangeRead(int slot) {
+        aboutToWait();
         List<RingMember> replicas = ring().preferenceList(slot);
         int r = readQuorum(replicas.size());
         return new RangeRead(withStandIns(slot, replicas, r), replicas, self, transfers.ready(slot), r, replica, this,
@@ -645,13 +664,19 @@ public final class RingCoordinator implements Keyspace, Topology {
         int w = writeQuorum(prefs.size());
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
         Scope s = scopes.get();
+        // deferred only where this node's copy is read first: the connection's next command sees it
+        boolean defer = s.open && s.pace != Pace.WAIT && prefs.contains(self)
+                && transfers.ready(kvstore.storage.StorageKey.slot(sk));
+        if (!defer) {
+            aboutToWait();
+        }
+        s.wrote = true;
         SiblingSet written;
         if (prefs.contains(self)) {
             java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
             Coordinated c = coordinate(write, acks);
             CompletableFuture<SiblingSet> acked = c.acked();
-            // deferred only where this node's copy is read first: the connection's next command sees it
-            if (s.open && s.deferAcks && !acked.isDone() && transfers.ready(kvstore.storage.StorageKey.slot(sk))) {
+            if (defer && !acked.isDone()) {
                 written = c.written();
                 s.unacknowledged.add(acked.whenComplete((x, e) -> {
                     if (e != null) {
@@ -840,6 +865,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         if (holdsEverything()) {
             return replica.size(db);
         }
+        aboutToWait();
         long sum = replica.size(db);
         byte[] payload = ByteBuffer.allocate(4).putInt(db).array();
         List<CompletableFuture<byte[]>> answers = new ArrayList<>();
@@ -878,6 +904,7 @@ public final class RingCoordinator implements Keyspace, Topology {
      */
     @Override
     public ScanPage scan(int db, long cursor, int count) {
+        aboutToWait();
         List<byte[]> keys = new ArrayList<>();
         if (holdsEverything()) {
             return new ScanPage(replica.scan(db, cursor, count, keys), keys);
@@ -918,6 +945,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public void forEachKey(int db, Consumer<byte[]> action) {
+        aboutToWait();
         if (holdsEverything()) {
             replica.forEachKey(db, action);
             return;
@@ -932,6 +960,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public byte[] randomKey(int db) {
+        aboutToWait();
         if (holdsEverything()) {
             return replica.randomKey(db);
         }
@@ -954,6 +983,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     /** FLUSHDB/FLUSHALL: deletes, through the ring, every key a walk of the ring finds. */
     @Override
     public void flush(int db) {
+        aboutToWait();
         // not remembered in the command's scope (it may be huge)
         Scope s = scopes.get();
         boolean open = s.open;
@@ -1042,6 +1072,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public String join() {
+        aboutToWait();
         return membershipChanges.join();
     }
 
@@ -1052,11 +1083,13 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public String leave() {
+        aboutToWait();
         return membershipChanges.leave();
     }
 
     @Override
     public String forget(String node) {
+        aboutToWait();
         return membershipChanges.forget(node);
     }
 
@@ -1067,6 +1100,7 @@ public final class RingCoordinator implements Keyspace, Topology {
 
     @Override
     public String repair(int slot) {
+        aboutToWait();
         AntiEntropy.Result r = antiEntropy.repairAll(slot);
         return "slots compared: " + r.slotsCompared() + ", differing: " + r.slotsDiffering() + ", entries repaired: "
                 + r.entriesRepaired() + ", bytes: " + r.bytes();

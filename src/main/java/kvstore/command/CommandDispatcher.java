@@ -1,6 +1,8 @@
 package kvstore.command;
 
 import kvstore.keyspace.KeyLocks;
+import kvstore.keyspace.Pace;
+import kvstore.keyspace.WouldWaitException;
 import kvstore.resp.ErrorReply;
 import kvstore.resp.Reply;
 import org.slf4j.Logger;
@@ -60,16 +62,19 @@ public final class CommandDispatcher {
     }
 
     public Reply dispatch(Session session, byte[][] argv) {
-        return dispatch(session, argv, false);
+        return dispatch(session, argv, Pace.WAIT);
     }
 
     /**
-     * Runs one request. With {@code deferAcks} a command on a ring goes on without waiting for its
-     * writes' acknowledgements, and its reply is then a {@link PendingReply}; the caller sends it, and
-     * the connection's later replies, once it completes. The connection's next command may run
-     * before that: it reads this node's copy first, which already holds the writes.
+     * Runs one request at the given {@link Pace}. Unless it is {@link Pace#WAIT}, a command on a ring
+     * goes on without waiting for its writes' acknowledgements (nor a GET for its replicas' answers),
+     * and its reply is then a {@link PendingReply}; the caller sends it, and the connection's later
+     * replies, once it completes. The connection's next command may run before that: it reads this
+     * node's copy first, which already holds the writes. At {@link Pace#NEVER_WAIT} (the caller is an
+     * event loop) it returns null instead of waiting for another node or for a lock: the request has
+     * changed nothing and is to run again at another pace.
      */
-    public Reply dispatch(Session session, byte[][] argv, boolean deferAcks) {
+    public Reply dispatch(Session session, byte[][] argv, Pace pace) {
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null) {
             return reject(null, unknownCommand(argv));
@@ -88,15 +93,26 @@ public final class CommandDispatcher {
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             return reject(spec, ErrorReply.NOAUTH);
         }
+        if (!scoped || spec.has(CommandFlag.BLOCKING)) {
+            if (pace == Pace.NEVER_WAIT && scoped) {
+                return null; // a blocking command registers and retries where it may wait
+            }
+            pace = Pace.WAIT;
+        }
         session.setLastCommand(spec.name());
         CommandListener l = listener;
         if (l != null) {
             l.beforeCommand(session, spec, argv);
         }
         long start = System.nanoTime();
-        boolean defer = deferAcks && scoped && !spec.has(CommandFlag.BLOCKING);
-        Reply reply = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0
-                ? executeLocked(spec, session, argv, defer) : execute(spec, session, argv, defer);
+        Reply reply;
+        try {
+            reply = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0
+                    ? executeLocked(spec, session, argv, pace) : execute(spec, session, argv, pace);
+        } catch (WouldWaitException e) {
+            return null; // nothing changed: it runs again where it may wait
+        }
+        boolean defer = pace != Pace.WAIT;
         if (blocking.active() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 && !reply.isError()
                 && !(reply instanceof Blocked)) {
             touchKeys(spec, session.db(), argv);
@@ -150,11 +166,11 @@ public final class CommandDispatcher {
         return error;
     }
 
-    private Reply execute(CommandSpec spec, Session session, byte[][] argv, boolean deferAcks) {
+    private Reply execute(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
         if (!scoped) {
             return run(spec, session, argv);
         }
-        keyspace.beginCommand(session.readQuorum(), session.writeQuorum(), deferAcks);
+        keyspace.beginCommand(session.readQuorum(), session.writeQuorum(), pace);
         Reply reply = null;
         CompletableFuture<Void> acks;
         try {
@@ -174,6 +190,8 @@ public final class CommandDispatcher {
     private Reply run(CommandSpec spec, Session session, byte[][] argv) {
         try {
             return spec.command().execute(session, argv);
+        } catch (WouldWaitException e) {
+            throw e;
         } catch (RuntimeException e) {
             return failure(spec.name(), e);
         }
@@ -194,32 +212,28 @@ public final class CommandDispatcher {
         return ErrorReply.err("internal error: " + e);
     }
 
-    private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv, boolean deferAcks) {
+    private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
         int db = session.db();
         int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
         int step = Math.max(1, spec.keyStep());
-        if (last == spec.firstKey()) {
-            int stripe = KeyLocks.stripe(db, argv[spec.firstKey()]);
-            locks.lock(stripe);
-            try {
-                return execute(spec, session, argv, deferAcks);
-            } finally {
-                locks.unlock(stripe);
-            }
-        }
         int[] stripes = new int[(last - spec.firstKey()) / step + 1];
         int n = 0;
         for (int i = spec.firstKey(); i <= last; i += step) {
             stripes[n++] = KeyLocks.stripe(db, argv[i]);
         }
-        n = KeyLocks.normalise(stripes, n);
-        for (int i = 0; i < n; i++) {
-            locks.lock(stripes[i]);
-        }
+        n = n == 1 ? 1 : KeyLocks.normalise(stripes, n);
+        int held = 0;
         try {
-            return execute(spec, session, argv, deferAcks);
+            for (; held < n; held++) {
+                if (pace != Pace.NEVER_WAIT) {
+                    locks.lock(stripes[held]);
+                } else if (!locks.tryLock(stripes[held])) {
+                    throw WouldWaitException.INSTANCE; // its holder may be waiting for other nodes
+                }
+            }
+            return execute(spec, session, argv, pace);
         } finally {
-            for (int i = n - 1; i >= 0; i--) {
+            for (int i = held - 1; i >= 0; i--) {
                 locks.unlock(stripes[i]);
             }
         }

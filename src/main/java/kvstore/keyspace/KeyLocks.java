@@ -47,6 +47,11 @@ public final class KeyLocks {
         stripes[stripe].lock();
     }
 
+    /** Takes the stripe if no one holds it (or the caller already does); false otherwise. */
+    public boolean tryLock(int stripe) {
+        return stripes[stripe].tryLock();
+    }
+
     public void unlock(int stripe) {
         stripes[stripe].unlock();
     }

@@ -121,21 +121,22 @@ public interface Keyspace {
      * the same key (read-modify-write commands); one node has nothing to carry.
      */
     default void beginCommand(int readQuorum, int writeQuorum) {
-        beginCommand(readQuorum, writeQuorum, false);
+        beginCommand(readQuorum, writeQuorum, Pace.WAIT);
     }
 
     /**
-     * As {@link #beginCommand(int, int)}; with {@code deferAcks} the command's writes need not wait
-     * for their acknowledgements (a ring's W replicas) before the command goes on: {@link #endCommand}
-     * then returns what its reply must wait for. The caller sends no reply before that completes.
+     * As {@link #beginCommand(int, int)}, at the given {@link Pace}. Unless it is {@link Pace#WAIT},
+     * the command's writes need not wait for their acknowledgements (a ring's W replicas) before it
+     * goes on: {@link #endCommand} then returns what its reply must wait for, and the caller sends no
+     * reply before that completes.
      */
-    default void beginCommand(int readQuorum, int writeQuorum, boolean deferAcks) {
+    default void beginCommand(int readQuorum, int writeQuorum, Pace pace) {
     }
 
     /**
-     * Called by the dispatcher after each command, on the thread that ran it. Returns null, or (when
-     * the command began with {@code deferAcks}) a future that completes once its writes are
-     * acknowledged, or fails with the {@link ReplyException} its reply must be instead.
+     * Called by the dispatcher after each command, on the thread that ran it. Returns null, or (after
+     * a pace other than {@link Pace#WAIT}) a future that completes once its writes are acknowledged,
+     * or fails with the {@link ReplyException} its reply must be instead.
      */
     default java.util.concurrent.CompletableFuture<Void> endCommand() {
         return null;

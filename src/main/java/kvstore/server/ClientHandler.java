@@ -9,6 +9,7 @@ import kvstore.command.Blocked;
 import kvstore.command.BlockingKeys;
 import kvstore.command.CommandDispatcher;
 import kvstore.command.PendingReply;
+import kvstore.keyspace.Pace;
 import kvstore.metrics.ServerStats;
 import kvstore.resp.ErrorReply;
 import kvstore.resp.NullReply;
@@ -57,6 +58,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Requests waiting for the worker (executor mode); guarded by itself. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean draining;
+    /** Event loop only (executor mode): requests run here wrote what must reach the OS before replies leave. */
+    private boolean writesBeforeReplies;
     /** Event loop only (executor mode): replies handed back, in order, and the pending one waited for. */
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private PendingReply awaited;
@@ -82,7 +85,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (executor != null) {
-            enqueue(ctx, msg);
+            if (!runHere(ctx, msg)) {
+                enqueue(ctx, msg);
+            }
             return;
         }
         if (waiter != null) {
@@ -223,6 +228,32 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Event loop, executor mode: runs a request here when nothing of this connection waits for the
+     * worker and the request needs no other node's answer to go on (a GET, a plain SET); false if it
+     * must go to the worker instead, having changed nothing. Its writes reach the OS at the end of
+     * the read, before any reply leaves.
+     */
+    private boolean runHere(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof byte[][] argv) || waiter != null || blocking.active()) {
+            return false;
+        }
+        synchronized (queue) {
+            if (draining) {
+                return false;
+            }
+        }
+        Reply reply = dispatcher.dispatch(client, argv, Pace.NEVER_WAIT);
+        if (reply == null) {
+            return false;
+        }
+        writesBeforeReplies = true;
+        outgoing.add(new Outgoing(reply, client.monitorArgv, client.closingAfterReply()));
+        client.monitorArgv = null;
+        writeReady(ctx);
+        return true;
+    }
+
     private void enqueue(ChannelHandlerContext ctx, Object msg) {
         boolean start;
         int size;
@@ -275,7 +306,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 continue;
             }
             if (msg instanceof byte[][] argv) {
-                Reply reply = dispatcher.dispatch(client, argv, true);
+                Reply reply = dispatcher.dispatch(client, argv, Pace.DEFER_ACKS);
                 if (reply instanceof Blocked b) {
                     handOver(ctx, batch, left);
                     blockOnWorker(ctx, argv, b);
@@ -356,6 +387,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             wrote = true;
             afterCommand(ctx, o.monitored());
             if (o.close()) {
+                endWritesHere();
                 outgoing.clear();
                 flush(ctx).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -416,9 +448,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        endWritesHere();
         flush(ctx);
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void endWritesHere() {
+        if (writesBeforeReplies) {
+            writesBeforeReplies = false;
+            dispatcher.endOfBatch();
         }
     }
 

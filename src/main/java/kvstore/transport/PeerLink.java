@@ -44,6 +44,8 @@ final class PeerLink implements FrameCodec.Meter {
     private InetSocketAddress address;
     private PeerConnection active;
     private boolean dialing;
+    /** A new connection is being handed the sends that waited for it; new sends queue behind them. */
+    private boolean handingOver;
     private ScheduledFuture<?> retry;
     private int failures;
     /** Set when the last dial failed; sends fail fast until a connection is up again. */
@@ -76,6 +78,9 @@ final class PeerLink implements FrameCodec.Meter {
             c = active;
             if (removed) {
                 fail = new PeerUnavailableException(name, "not a peer of this node");
+            } else if (handingOver) {
+                waiters.add(w); // behind the sends that waited for this connection: order is kept
+                return;
             } else if (c == null || !c.isOpen()) {
                 // with a connection that just closed, wait for the reconnect its close schedules
                 if (c == null && dialFailure != null) {
@@ -162,7 +167,6 @@ final class PeerLink implements FrameCodec.Meter {
      * is in use, after {@code sendVerdict} ran) or false for DUPLICATE.
      */
     boolean acceptInbound(PeerConnection c, Runnable sendVerdict) {
-        List<Waiter> ready;
         PeerConnection old;
         synchronized (this) {
             boolean preferred = name.compareTo(transport.nodeName()) < 0;
@@ -178,15 +182,14 @@ final class PeerLink implements FrameCodec.Meter {
             }
             sendVerdict.run(); // before anything else can be written on the connection
             old = active;
-            ready = attachLocked(c);
+            attachLocked(c);
         }
-        finishAttach(c, old, ready);
+        finishAttach(c, old);
         return true;
     }
 
     /** Our dial was accepted and authenticated. */
     void dialled(PeerConnection c) {
-        List<Waiter> ready;
         PeerConnection old;
         synchronized (this) {
             dialing = false;
@@ -195,12 +198,12 @@ final class PeerLink implements FrameCodec.Meter {
                 return;
             }
             old = active;
-            ready = attachLocked(c);
+            attachLocked(c);
         }
-        finishAttach(c, old, ready);
+        finishAttach(c, old);
     }
 
-    private List<Waiter> attachLocked(PeerConnection c) {
+    private void attachLocked(PeerConnection c) {
         active = c;
         failures = 0;
         dialFailure = null;
@@ -209,16 +212,31 @@ final class PeerLink implements FrameCodec.Meter {
             retry.cancel(false);
             retry = null;
         }
-        return drainWaiters();
+        handingOver = !waiters.isEmpty();
     }
 
-    private void finishAttach(PeerConnection c, PeerConnection old, List<Waiter> ready) {
+    /**
+     * Hands the sends that waited to the new connection one by one, in order; sends submitted
+     * meanwhile queue behind them, so that one thread's sends reach the peer in the order it made them.
+     */
+    private void finishAttach(PeerConnection c, PeerConnection old) {
         if (old != null && old != c) {
             log.debug("Peer {}: {} replaces {}", name, c, old);
+            // no answer is taken from the old connection from now on: one sent after a later request
+            // on the new connection was served could otherwise complete an earlier one
+            old.failAll(new PeerUnavailableException(name, "connection replaced"));
             old.close();
         }
         log.info("Connected to peer {}: {}", name, c);
-        for (Waiter w : ready) {
+        while (true) {
+            Waiter w;
+            synchronized (this) {
+                w = active == c ? waiters.poll() : null;
+                if (w == null) {
+                    handingOver = false;
+                    return; // a later connection (or a failure) takes what is left
+                }
+            }
             w.ready(c);
         }
     }

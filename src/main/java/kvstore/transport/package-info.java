@@ -47,7 +47,17 @@
  * <h2>Threading</h2>
  * I/O runs on the transport's own Netty event loops (epoll where available). Handlers run on the
  * event loop unless {@link kvstore.transport.RequestHandler#mayBlock()} says otherwise, in which case
- * they run on a small bounded pool. Request futures complete on event loop threads.
+ * they run on a small bounded pool. A {@link kvstore.transport.RequestHandler#batched()} handler runs
+ * on the event loop and its responses wait for the end of the read, after one
+ * {@code afterBatch} hook (a replica's commit-log write). Request futures complete on event loop
+ * threads. Frames written from any thread go through a per-connection outbox that one event-loop
+ * task drains and flushes once; requests on a connection are timed out by a sweep of the
+ * connection every few milliseconds rather than by a timer each.
+ *
+ * <h2>Order</h2>
+ * Requests one thread sends to a peer reach it in the order sent, and batched handlers serve them in
+ * that order: sends waiting for a connection are handed to it before later ones, and once a new
+ * connection replaces an old one no answer is taken from the old one.
  *
  * <h2>Tests</h2>
  * {@link kvstore.transport.FaultInjector} partitions (drop) or slows (delay) traffic with a named

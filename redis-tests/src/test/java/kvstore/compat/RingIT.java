@@ -158,6 +158,34 @@ class RingIT {
     }
 
     @Test
+    void commandsRunOnTheEventLoopAndOnWorkersKeepTheirOrder() throws Exception {
+        // SET and GET need no other node's answer to go on and run where they are read; INCR reads at R
+        // first and goes to a worker, and what follows it waits behind it
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3")) {
+            try (RespConnection c = new RespConnection(ring.port("n1"))) {
+                java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+                int n = 500;
+                for (int i = 0; i < n; i++) {
+                    String key = "mix" + (i % 20);
+                    batch.write(RespConnection.encode(List.of(b("SET"), b(key), b(Integer.toString(i)))));
+                    batch.write(RespConnection.encode(List.of(b("INCR"), b(key))));
+                    batch.write(RespConnection.encode(List.of(b("GET"), b(key))));
+                    batch.write(RespConnection.encode(List.of(b("SET"), b(key), b("s" + i))));
+                    batch.write(RespConnection.encode(List.of(b("GET"), b(key))));
+                }
+                c.send(batch.toByteArray());
+                for (int i = 0; i < n; i++) {
+                    assertEquals("OK", c.read().text());
+                    assertEquals(Integer.toString(i + 1), c.read().text(), "INCR after SET " + i);
+                    assertEquals(Integer.toString(i + 1), c.read().text());
+                    assertEquals("OK", c.read().text());
+                    assertEquals("s" + i, c.read().text());
+                }
+            }
+        }
+    }
+
+    @Test
     void aPipelinedWriteThatMissesItsQuorumFailsInItsPlace() throws Exception {
         try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--write-quorum", "3",
                 "--cluster-request-timeout", "300")) {
