@@ -216,26 +216,40 @@ public final class CommandDispatcher {
         int db = session.db();
         int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
         int step = Math.max(1, spec.keyStep());
+        if (last == spec.firstKey()) { // one key: no array on the common path
+            int stripe = KeyLocks.stripe(db, argv[last]);
+            lock(stripe, pace);
+            try {
+                return execute(spec, session, argv, pace);
+            } finally {
+                locks.unlock(stripe);
+            }
+        }
         int[] stripes = new int[(last - spec.firstKey()) / step + 1];
         int n = 0;
         for (int i = spec.firstKey(); i <= last; i += step) {
             stripes[n++] = KeyLocks.stripe(db, argv[i]);
         }
-        n = n == 1 ? 1 : KeyLocks.normalise(stripes, n);
+        n = KeyLocks.normalise(stripes, n);
         int held = 0;
         try {
             for (; held < n; held++) {
-                if (pace != Pace.NEVER_WAIT) {
-                    locks.lock(stripes[held]);
-                } else if (!locks.tryLock(stripes[held])) {
-                    throw WouldWaitException.INSTANCE; // its holder may be waiting for other nodes
-                }
+                lock(stripes[held], pace);
             }
             return execute(spec, session, argv, pace);
         } finally {
             for (int i = held - 1; i >= 0; i--) {
                 locks.unlock(stripes[i]);
             }
+        }
+    }
+
+    /** Takes a key's lock; a command that must not wait gives up if another holds it (its holder may be waiting for other nodes). */
+    private void lock(int stripe, Pace pace) {
+        if (pace != Pace.NEVER_WAIT) {
+            locks.lock(stripe);
+        } else if (!locks.tryLock(stripe)) {
+            throw WouldWaitException.INSTANCE;
         }
     }
 

@@ -113,6 +113,9 @@ final class StringCommands {
     }
 
     private Reply get(Session s, byte[][] a) {
+        if (!ks.replicated()) {
+            return getReply(ks.get(s.db(), a[1])); // one node answers at once: no future to allocate
+        }
         java.util.concurrent.CompletableFuture<Entry> read = ks.getLater(s.db(), a[1]);
         if (read.isDone()) {
             return getReply(read.join());
