@@ -234,7 +234,7 @@ public final class LocalReplica {
 
     /** The lock stripe of a storage key: its user key's, so a key and its elements share one. */
     static int stripeOf(byte[] sk) {
-        return KeyLocks.stripe(StorageKey.db(sk), StorageKey.userKey(sk));
+        return KeyLocks.stripe(StorageKey.db(sk), sk, StorageKey.HEADER, StorageKey.HEADER + StorageKey.userKeyLength(sk));
     }
 
     private SiblingSet write(byte[] sk, int stripe, VersionVector context, long expireAt, byte type, byte[] value) {

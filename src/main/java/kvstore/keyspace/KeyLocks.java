@@ -21,7 +21,16 @@ public final class KeyLocks {
     }
 
     public static int stripe(int db, byte[] key) {
-        int h = Arrays.hashCode(key) * 31 + db;
+        return stripe(db, key, 0, key.length);
+    }
+
+    /** As {@link #stripe(int, byte[])} for the key in {@code buf[from, to)}, without copying it. */
+    public static int stripe(int db, byte[] buf, int from, int to) {
+        int h = 1; // Arrays.hashCode's
+        for (int i = from; i < to; i++) {
+            h = 31 * h + buf[i];
+        }
+        h = h * 31 + db;
         h ^= h >>> 16;
         return h & (STRIPES - 1);
     }
