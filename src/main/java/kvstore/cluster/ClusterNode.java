@@ -135,6 +135,8 @@ public final class ClusterNode implements AutoCloseable {
                 new RingCoordinator.Parts(transport, gossiper, handoff, antiEntropy, transfers),
                 config.getBool("sloppy-quorum"), requestTimeout,
                 config.getInt("read-quorum"), config.getInt("write-quorum"), background);
+        ringCoordinator.setReadRepairPercent(config.getInt("read-repair-percent"));
+        config.onChange("read-repair-percent", v -> ringCoordinator.setReadRepairPercent(Integer.parseInt(v)));
         updatePeers.run();
         ClusterNode node = new ClusterNode(ringCoordinator, ringCoordinator, replica, transport, new Background(gossiper,
                 handoff, antiEntropy, transfers, Duration.ofSeconds(config.getLong("anti-entropy-interval")), name),

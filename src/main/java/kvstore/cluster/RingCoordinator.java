@@ -79,6 +79,7 @@ public final class RingCoordinator implements Keyspace, Topology {
     private final Transfers transfers;
     private final MembershipChanges membershipChanges;
     private final boolean sloppyQuorum;
+    private volatile int readRepairPercent = 10;
     private final AtomicLong readRepairs = new AtomicLong();
     private final AtomicLong forwardedWrites = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
@@ -222,7 +223,7 @@ public final class RingCoordinator implements Keyspace, Topology {
             }
         }
         aboutToWait();
-        ReadRound round = startRead(sk);
+        ReadRound round = startRead(sk, true);
         SiblingSet set;
         try {
             set = round.quorum.get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
@@ -242,40 +243,43 @@ public final class RingCoordinator implements Keyspace, Topology {
                 + round.answered() + " of " + round.r + ")");
     }
 
-    /** Asks the replicas of {@code sk} for their sets (this node's own answered at once). */
-    private ReadRound startRead(byte[] sk) {
-        List<RingMember> replicas = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
+    /**
+     * Asks the replicas of {@code sk} for their sets (this node's own answered at once): all of them
+     * for a read the command does not wait for (later commands of the connection run meanwhile, and a
+     * replica asked after they wrote could answer with their writes), R of them otherwise, or all for
+     * read-repair-percent of reads.
+     */
+    private ReadRound startRead(byte[] sk, boolean waited) {
+        int slot = kvstore.storage.StorageKey.slot(sk);
+        List<RingMember> replicas = ring().preferenceList(slot);
         int r = readQuorum(replicas.size());
-        List<RingMember> prefs = withStandIns(kvstore.storage.StorageKey.slot(sk), replicas, r);
-        ReadRound round = new ReadRound(sk, prefs, r);
-        // this node's own copy first, so that R=1 on a replica answers from it (and a stale read is possible)
-        int local = prefs.indexOf(self);
-        if (local >= 0) {
-            if (transfers.ready(kvstore.storage.StorageKey.slot(sk))) {
-                round.reply(local, replica.read(sk));
-            } else {
-                round.fail(local); // still receiving this slot: the other replicas answer
-            }
-        }
-        for (int i = 0; i < prefs.size(); i++) {
-            RingMember m = prefs.get(i);
-            if (!m.equals(self)) {
-                int at = i;
-                request(m, ReplicaMessages.READ, sk, timeout).whenComplete((bytes, e) -> {
-                    if (e != null) {
-                        round.fail(at);
-                    } else {
-                        try {
-                            round.reply(at, bytes.length == 0 ? null : SiblingSetCodec.decode(bytes));
-                        } catch (RuntimeException x) {
-                            log.warn("Malformed read reply from {}: {}", m.name(), x.toString());
-                            round.fail(at);
-                        }
-                    }
-                });
-            }
-        }
+        ReadRound round = new ReadRound(this, sk, withStandIns(slot, replicas, r), r);
+        int percent = readRepairPercent;
+        round.start(transfers.ready(slot) ? replica : null, !waited
+                || percent > 0 && java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < percent);
         return round;
+    }
+
+    /**
+     * The share of reads, in percent, that ask every replica rather than R of them, so that read
+     * repair reaches each (CONFIG SET read-repair-percent); anti-entropy repairs the rest.
+     */
+    public void setReadRepairPercent(int percent) {
+        this.readRepairPercent = percent;
+    }
+
+    RingMember self() {
+        return self;
+    }
+
+    /** Sends {@code merged} to replica {@code m}, whose copy of {@code sk} a read found different. */
+    void readRepair(RingMember m, byte[] sk, SiblingSet merged) {
+        readRepairs.incrementAndGet();
+        if (m.equals(self)) {
+            background.execute(() -> replica.merge(sk, merged));
+        } else {
+            request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout);
+        }
     }
 
     /**
@@ -302,108 +306,6 @@ public final class RingCoordinator implements Keyspace, Topology {
             }
         }
         return asked;
-    }
-
-    /** One quorum read: completes {@link #quorum} at R replies, repairs when all have answered. */
-    private final class ReadRound {
-        final byte[] sk;
-        final List<RingMember> prefs;
-        final int r;
-        final SiblingSet[] sets;
-        final boolean[] ok;
-        int answered;
-        int done;
-        final CompletableFuture<SiblingSet> quorum = new CompletableFuture<>();
-
-        ReadRound(byte[] sk, List<RingMember> prefs, int r) {
-            this.sk = sk;
-            this.prefs = prefs;
-            this.r = r;
-            this.sets = new SiblingSet[prefs.size()];
-            this.ok = new boolean[prefs.size()];
-        }
-
-        synchronized int answered() {
-            return answered;
-        }
-
-        void reply(int i, SiblingSet set) {
-            SiblingSet merged = null;
-            boolean reached;
-            boolean all;
-            synchronized (this) {
-                sets[i] = set;
-                ok[i] = true;
-                answered++;
-                done++;
-                reached = answered == r;
-                all = done == sets.length;
-                if (reached) {
-                    merged = mergeAnswered();
-                }
-            }
-            if (reached) {
-                quorum.complete(merged);
-            } else if (all && answered() < r) {
-                quorum.completeExceptionally(new TimeoutException());
-            }
-            if (all) {
-                repair();
-            }
-        }
-
-        void fail(int i) {
-            boolean impossible;
-            boolean all;
-            synchronized (this) {
-                done++;
-                all = done == sets.length;
-                // fail once every replica has answered or timed out, so the error counts them all
-                impossible = all && answered < r;
-            }
-            if (impossible) {
-                quorum.completeExceptionally(new TimeoutException());
-            }
-            if (all) {
-                repair();
-            }
-        }
-
-        private SiblingSet mergeAnswered() {
-            SiblingSet m = null;
-            for (int i = 0; i < sets.length; i++) {
-                if (ok[i] && sets[i] != null) {
-                    m = m == null ? sets[i] : m.merge(sets[i]);
-                }
-            }
-            return m;
-        }
-
-        /** Read repair: sends the merge of every reply to the replicas whose copy differs from it. */
-        private void repair() {
-            SiblingSet merged;
-            synchronized (this) {
-                merged = mergeAnswered();
-            }
-            if (merged == null) {
-                return;
-            }
-            for (int i = 0; i < sets.length; i++) {
-                if (!ok[i] || (sets[i] != null && sameSet(sets[i], merged))) {
-                    continue;
-                }
-                RingMember m = prefs.get(i);
-                if (!ring().preferenceList(kvstore.storage.StorageKey.slot(sk)).contains(m)) {
-                    continue; // a stand-in for a down replica holds hints, not the key
-                }
-                readRepairs.incrementAndGet();
-                if (m.equals(self)) {
-                    background.execute(() -> replica.merge(sk, merged));
-                } else {
-                    request(m, ReplicaMessages.MERGE, ReplicaMessages.merge(sk, merged), timeout);
-                }
-            }
-        }
     }
 
     /**
@@ -438,10 +340,14 @@ public final class RingCoordinator implements Keyspace, Topology {
     @Override
     public CompletableFuture<Entry> getLater(int db, byte[] key) {
         Scope s = scopes.get();
-        if (!s.open || s.pace == Pace.WAIT) {
+        byte[] sk = LocalReplica.storageKey(db, key);
+        int slot = kvstore.storage.StorageKey.slot(sk);
+        // not waited for only where this node's copy answers first and holds the connection's writes:
+        // elsewhere a later write coordinated by another node could reach a replica before this read
+        if (!s.open || s.pace == Pace.WAIT || !transfers.ready(slot) || !ring().preferenceList(slot).contains(self)) {
             return CompletableFuture.completedFuture(get(db, key));
         }
-        ReadRound round = startRead(LocalReplica.storageKey(db, key));
+        ReadRound round = startRead(sk, false);
         return round.quorum.handle((set, e) -> {
             if (e != null) {
                 throw readFailed(round);
@@ -841,6 +747,12 @@ public final class RingCoordinator implements Keyspace, Topology {
     /** A request to a peer; fails at once, without waiting for the timeout, if the peer is down. */
     CompletableFuture<byte[]> request(RingMember m, int type, byte[] payload, Duration wait) {
         return isUp(m) ? transport.request(m.name(), type, payload, wait)
+                : CompletableFuture.failedFuture(new PeerUnavailableException(m.name(), "down"));
+    }
+
+    /** As {@link #request(RingMember, int, byte[], Duration)}, running {@code onSlow} if no answer came within {@code slowMs}. */
+    CompletableFuture<byte[]> request(RingMember m, int type, byte[] payload, long slowMs, Runnable onSlow) {
+        return isUp(m) ? transport.request(m.name(), type, payload, timeout, Duration.ofMillis(slowMs), onSlow)
                 : CompletableFuture.failedFuture(new PeerUnavailableException(m.name(), "down"));
     }
 

@@ -72,6 +72,7 @@ final class Settings {
                 Setting.integer("read-quorum", 2, 1, 15, false),
                 Setting.integer("write-quorum", 2, 1, 15, false),
                 Setting.integer("cluster-request-timeout", 1000, 1, 3_600_000, false),
+                Setting.integer("read-repair-percent", 10, 0, 100, true),
                 Setting.integer("gossip-interval", 1000, 10, 60_000, false),
                 Setting.integer("phi-convict-threshold", 8, 1, 100, false),
                 Setting.bool("sloppy-quorum", true, false),

@@ -113,12 +113,33 @@ final class PeerConnection {
         }
     }
 
-    private record Pending(CompletableFuture<byte[]> future, long deadline) {
+    /** A request waiting for its answer: it times out at {@code deadline}; {@code onSlow} runs once at {@code slowAt}. */
+    private static final class Pending {
+        final CompletableFuture<byte[]> future;
+        final long deadline;
+        final long slowAt;
+        /** Touched by the sweep only (the event loop); null once run, or when there is none. */
+        Runnable onSlow;
+
+        Pending(CompletableFuture<byte[]> future, long deadline, long slowAt, Runnable onSlow) {
+            this.future = future;
+            this.deadline = deadline;
+            this.slowAt = slowAt;
+            this.onSlow = onSlow;
+        }
+
+        CompletableFuture<byte[]> future() {
+            return future;
+        }
     }
 
-    /** Sends a request; {@link #expire} fails it with a TimeoutException if no answer came by {@code deadline}. */
-    void request(long id, int messageType, byte[] payload, CompletableFuture<byte[]> f, long deadline) {
-        pending.put(id, new Pending(f, deadline));
+    /**
+     * Sends a request; {@link #expire} fails it with a TimeoutException if no answer came by
+     * {@code deadline}, and runs {@code onSlow} (if not null) if none came by {@code slowAt}.
+     */
+    void request(long id, int messageType, byte[] payload, CompletableFuture<byte[]> f, long deadline,
+                 long slowAt, Runnable onSlow) {
+        pending.put(id, new Pending(f, deadline, slowAt, onSlow));
         if (closed) {
             // failAll may have run before the put; do its work for this request
             pending.remove(id);
@@ -141,7 +162,8 @@ final class PeerConnection {
 
     /**
      * Event loop, every few milliseconds: fails the requests whose time is up (and forgets those
-     * completed elsewhere). One sweep replaces a timer per request, which cost more than the request.
+     * completed elsewhere), and tells the slow ones' callers. One sweep replaces a timer per request,
+     * which cost more than the request.
      */
     void expire(long now) {
         if (pending.isEmpty()) {
@@ -149,11 +171,15 @@ final class PeerConnection {
         }
         for (java.util.Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (p.future().isDone()) {
+            if (p.future.isDone()) {
                 it.remove();
-            } else if (now - p.deadline() >= 0) {
+            } else if (now - p.deadline >= 0) {
                 it.remove();
-                p.future().completeExceptionally(new java.util.concurrent.TimeoutException());
+                p.future.completeExceptionally(new java.util.concurrent.TimeoutException());
+            } else if (p.onSlow != null && now - p.slowAt >= 0) {
+                Runnable slow = p.onSlow;
+                p.onSlow = null;
+                slow.run();
             }
         }
     }

@@ -222,9 +222,6 @@ final class PeerLink implements FrameCodec.Meter {
     private void finishAttach(PeerConnection c, PeerConnection old) {
         if (old != null && old != c) {
             log.debug("Peer {}: {} replaces {}", name, c, old);
-            // no answer is taken from the old connection from now on: one sent after a later request
-            // on the new connection was served could otherwise complete an earlier one
-            old.failAll(new PeerUnavailableException(name, "connection replaced"));
             old.close();
         }
         log.info("Connected to peer {}: {}", name, c);

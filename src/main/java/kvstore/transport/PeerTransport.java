@@ -194,6 +194,16 @@ public final class PeerTransport implements AutoCloseable {
      * change it afterwards. See the class comment for how it fails.
      */
     public CompletableFuture<byte[]> request(String peer, int messageType, byte[] payload, Duration timeout) {
+        return request(peer, messageType, payload, timeout, null, null);
+    }
+
+    /**
+     * As {@link #request(String, int, byte[], Duration)}; if the request went out on a connection and
+     * no answer has come after {@code slowAfter}, {@code onSlow} runs once (on an event loop: it must
+     * not block) while the request goes on waiting, so that a caller can hedge by asking elsewhere.
+     */
+    public CompletableFuture<byte[]> request(String peer, int messageType, byte[] payload, Duration timeout,
+                                             Duration slowAfter, Runnable onSlow) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         if (payload.length > config.maxFrameSize - FrameCodec.HEADER_AFTER_LENGTH - 4) {
             f.completeExceptionally(new IllegalArgumentException("payload of " + payload.length
@@ -206,17 +216,20 @@ public final class PeerTransport implements AutoCloseable {
             return f;
         }
         if (faults.dropped(peer)) {
+            slowWithoutConnection(f, slowAfter, onSlow);
             return f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS); // the frame is lost in the partition
         }
         long id = ids.incrementAndGet();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long now = System.nanoTime();
+        long deadline = now + timeout.toNanos();
+        long slowAt = onSlow == null ? deadline : now + slowAfter.toNanos();
         Thread caller = Thread.currentThread();
         boolean[] sentNow = {false};
         link.submit(new PeerLink.Waiter() {
             @Override
             public void ready(PeerConnection c) {
                 if (!f.isDone()) {
-                    c.request(id, messageType, payload, f, deadline); // the connection times it out
+                    c.request(id, messageType, payload, f, deadline, slowAt, onSlow); // the connection times it out
                     sentNow[0] = Thread.currentThread() == caller;
                 }
             }
@@ -227,9 +240,22 @@ public final class PeerTransport implements AutoCloseable {
             }
         });
         if (!sentNow[0]) {
+            slowWithoutConnection(f, slowAfter, onSlow);
             f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS); // waiting for a connection, or on one already
         }
         return f;
+    }
+
+    /** A request not (yet) on a connection has no sweep to tell it is slow: a timer does. */
+    private void slowWithoutConnection(CompletableFuture<byte[]> f, Duration slowAfter, Runnable onSlow) {
+        if (onSlow != null && running) {
+            ScheduledFuture<?> t = schedule(() -> {
+                if (!f.isDone()) {
+                    onSlow.run();
+                }
+            }, slowAfter.toNanos());
+            f.whenComplete((r, e) -> t.cancel(false));
+        }
     }
 
     /**

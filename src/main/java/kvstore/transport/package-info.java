@@ -56,8 +56,9 @@
  *
  * <h2>Order</h2>
  * Requests one thread sends to a peer reach it in the order sent, and batched handlers serve them in
- * that order: sends waiting for a connection are handed to it before later ones, and once a new
- * connection replaces an old one no answer is taken from the old one.
+ * that order: sends waiting for a connection are handed to it before later ones. The exception is the
+ * moment a new connection replaces an old one (both nodes dialled at once): a request still on the
+ * old one may be served after a later one sent on the new one.
  *
  * <h2>Tests</h2>
  * {@link kvstore.transport.FaultInjector} partitions (drop) or slows (delay) traffic with a named

@@ -186,6 +186,29 @@ class RingIT {
     }
 
     @Test
+    void aReadAsksAnotherReplicaWhenOneStopsAnswering() throws Exception {
+        // a read the command waits for (STRLEN) asks R=2 replicas, n1's own copy and one more; cut off
+        // from n2 (not yet convicted: the detector needs seconds), a read that asked n2 asks n3 after
+        // 20 ms, long before the timeout
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-repair-percent", "0",
+                "--cluster-request-timeout", "5000")) {
+            try (RespConnection c = new RespConnection(ring.port("n1"))) {
+                for (int i = 0; i < 30; i++) {
+                    assertEquals("OK", c.call("SET", "h" + i, "v" + i).text());
+                }
+                ring.cut("n1", "n2");
+                for (int i = 0; i < 30; i++) {
+                    long t0 = System.nanoTime();
+                    assertEquals(Long.toString(("v" + i).length()), c.call("STRLEN", "h" + i).text());
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(ms < 2000, "STRLEN h" + i + " answered in " + ms + " ms");
+                }
+                ring.heal("n1", "n2");
+            }
+        }
+    }
+
+    @Test
     void aPipelinedWriteThatMissesItsQuorumFailsInItsPlace() throws Exception {
         try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--write-quorum", "3",
                 "--cluster-request-timeout", "300")) {
@@ -209,8 +232,9 @@ class RingIT {
 
     @Test
     void staleReadWithROneIsRepairedAfterwards() throws Exception {
+        // every read asks all three replicas, so this one reaches n2 and repairs n3
         try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3", "--read-quorum", "1",
-                "--write-quorum", "1", "--cluster-request-timeout", "300")) {
+                "--write-quorum", "1", "--cluster-request-timeout", "300", "--read-repair-percent", "100")) {
             String key = "stale";
             try (RespConnection a = new RespConnection(ring.port("n1"));
                  RespConnection c = new RespConnection(ring.port("n3"))) {
