@@ -29,13 +29,14 @@ import java.util.concurrent.TimeUnit;
  * loop's round, together with every other connection's ({@link ReplyRound}). While the client does
  * not read its replies, reading its requests pauses, so a slow reader cannot fill the server's memory.
  *
- * <p>With a command executor (a ring, where commands wait for peers) each request is queued and the
- * connection's queue is drained by one worker at a time, so commands of a connection run in order,
- * never on the event loop. The worker does not wait for a command's writes to be acknowledged or for
- * a GET's replicas to answer: such a reply is a {@link PendingReply}. Replies go back to the event
- * loop in batches, in order, each batch after its writes reached the OS; there a pending reply holds
- * back the ones behind it until it completes, and a flush is scheduled behind what was written.
- * Without an executor (a single node) commands run inline.
+ * <p>With a command executor (a ring, where commands may wait for peers) a request runs on the event
+ * loop if nothing of its connection waits for the worker and it needs no other node's answer to go on
+ * ({@link Pace#NEVER_WAIT}); otherwise it is queued, and the connection's queue is drained by one
+ * worker at a time, so commands of a connection run in order. Neither waits for a command's writes to
+ * be acknowledged or for a GET's replicas to answer: such a reply is a {@link PendingReply}. Replies
+ * go to {@link #outgoing} in order, after their writes reached the OS (at the end of the read, or
+ * per worker batch); there a pending reply holds back the ones behind it until it completes, and a
+ * flush is scheduled behind what was written. Without an executor (a single node) commands run inline.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
