@@ -488,12 +488,8 @@ public final class PeerTransport implements AutoCloseable {
             invoke(c, f, h);
             return;
         }
-        execute(c, () -> invoke(c, f, h), f);
-    }
-
-    private void execute(PeerConnection c, Runnable task, Frame f) {
         try {
-            blocking.execute(task);
+            blocking.execute(() -> invoke(c, f, h));
         } catch (RejectedExecutionException e) {
             if (f.type() == FrameType.REQUEST) {
                 c.write(PeerChannelHandler.errorFrame(f.correlationId(), ErrorCode.HANDLER_FAILED, "shutting down"));
