@@ -93,10 +93,13 @@ public final class CommandDispatcher {
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             return reject(spec, ErrorReply.NOAUTH);
         }
+        if (scoped && pace == Pace.NEVER_WAIT
+                && (spec.has(CommandFlag.BLOCKING) || spec.has(CommandFlag.WRITE) && spec.firstKey() <= 0)) {
+            // a blocking command registers and retries, and one whose keys only it can find (LMPOP)
+            // takes their locks itself: both where they may wait
+            return null;
+        }
         if (!scoped || spec.has(CommandFlag.BLOCKING)) {
-            if (pace == Pace.NEVER_WAIT && scoped) {
-                return null; // a blocking command registers and retries where it may wait
-            }
             pace = Pace.WAIT;
         }
         session.setLastCommand(spec.name());
