@@ -251,7 +251,10 @@ public final class RingCoordinator implements Keyspace, Topology {
      */
     private ReadRound startRead(byte[] sk, boolean waited) {
         int slot = kvstore.storage.StorageKey.slot(sk);
-        List<RingMember> replicas = ring().preferenceList(slot);
+        return startRead(sk, slot, ring().preferenceList(slot), waited);
+    }
+
+    private ReadRound startRead(byte[] sk, int slot, List<RingMember> replicas, boolean waited) {
         int r = readQuorum(replicas.size());
         ReadRound round = new ReadRound(this, sk, withStandIns(slot, replicas, r), r);
         int percent = readRepairPercent;
@@ -344,10 +347,11 @@ public final class RingCoordinator implements Keyspace, Topology {
         int slot = kvstore.storage.StorageKey.slot(sk);
         // not waited for only where this node's copy answers first and holds the connection's writes:
         // elsewhere a later write coordinated by another node could reach a replica before this read
-        if (!s.open || s.pace == Pace.WAIT || !transfers.ready(slot) || !ring().preferenceList(slot).contains(self)) {
+        List<RingMember> replicas = ring().preferenceList(slot);
+        if (!s.open || s.pace == Pace.WAIT || !transfers.ready(slot) || !replicas.contains(self)) {
             return CompletableFuture.completedFuture(get(db, key));
         }
-        ReadRound round = startRead(sk, false);
+        ReadRound round = startRead(sk, slot, replicas, false);
         return round.quorum.handle((set, e) -> {
             if (e != null) {
                 throw readFailed(round);

@@ -18,8 +18,8 @@ public interface Keyspace {
     Entry get(int db, byte[] key);
 
     /**
-     * As {@link #get}, for a command that can reply later: inside a command begun with
-     * {@code deferAcks} a ring completes it when R replicas answered, without the caller waiting;
+     * As {@link #get}, for a command that can reply later: inside a command begun at a pace other
+     * than {@link Pace#WAIT} a ring completes it when R replicas answered, without the caller waiting;
      * everywhere else it is {@link #get}, already complete.
      */
     default java.util.concurrent.CompletableFuture<Entry> getLater(int db, byte[] key) {

@@ -33,31 +33,20 @@ public interface RequestHandler {
 
     /** A {@link #batched()} handler. */
     static RequestHandler batched(java.util.function.BiFunction<String, byte[], byte[]> f) {
-        return new RequestHandler() {
-            @Override
-            public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
-                return CompletableFuture.completedFuture(f.apply(peer, payload));
-            }
-
-            @Override
-            public boolean batched() {
-                return true;
-            }
-        };
+        return new Synchronous(f, false, true);
     }
 
     /** A handler that may block (disk, locks); it runs off the event loop. */
     static RequestHandler blocking(java.util.function.BiFunction<String, byte[], byte[]> f) {
-        return new RequestHandler() {
-            @Override
-            public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
-                return CompletableFuture.completedFuture(f.apply(peer, payload));
-            }
+        return new Synchronous(f, true, false);
+    }
 
-            @Override
-            public boolean mayBlock() {
-                return true;
-            }
-        };
+    /** A handler whose answer is computed on the spot. */
+    record Synchronous(java.util.function.BiFunction<String, byte[], byte[]> f, boolean mayBlock, boolean batched)
+            implements RequestHandler {
+        @Override
+        public CompletableFuture<byte[]> handle(String peer, byte[] payload) {
+            return CompletableFuture.completedFuture(f.apply(peer, payload));
+        }
     }
 }
