@@ -573,6 +573,7 @@ public final class RingCoordinator implements Keyspace, Topology {
         List<RingMember> prefs = ring().preferenceList(kvstore.storage.StorageKey.slot(sk));
         int w = writeQuorum(prefs.size());
         ReplicaMessages.Write write = new ReplicaMessages.Write(sk, context, w, expireAt, type, value);
+        commandLocks.changed(LocalReplica.stripeOf(sk)); // see Keyspace#writesThrough
         Scope s = scopes.get();
         // deferred only where this node's copy is read first: the connection's next command sees it
         boolean defer = s.open && s.pace != Pace.WAIT && prefs.contains(self)

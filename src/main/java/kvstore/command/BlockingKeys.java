@@ -1,5 +1,10 @@
 package kvstore.command;
 
+import kvstore.keyspace.Entry;
+import kvstore.keyspace.Keyspace;
+import kvstore.keyspace.ValueType;
+import kvstore.resp.ErrorReply;
+
 import kvstore.resp.Reply;
 
 import java.util.ArrayDeque;
@@ -80,12 +85,29 @@ public final class BlockingKeys {
         }
     }
 
+    private final Keyspace keyspace;
     private final Map<KeyRef, ArrayDeque<Waiter>> waiting = new HashMap<>();
     private final ArrayDeque<KeyRef> ready = new ArrayDeque<>();
     private final Set<KeyRef> readySet = new HashSet<>();
     /** Registered waiters; read without the monitor on every write command. */
     private final AtomicInteger blocked = new AtomicInteger();
     private final AtomicInteger withTimeout = new AtomicInteger();
+
+    BlockingKeys(Keyspace keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    /** True if a key the waiter pops from holds a value of another type than it pops (a list, or a sorted set for BZPOP*). */
+    private boolean sourceChangedType(Waiter w) {
+        ValueType pops = Args.str(w.argv[0]).toLowerCase(java.util.Locale.ROOT).startsWith("bz") ? ValueType.ZSET : ValueType.LIST;
+        for (KeyRef k : w.keys) {
+            Entry e = keyspace.get(k.db, k.key);
+            if (e != null && e.type() != pops) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Registers a blocked command and marks its keys ready (see the class comment); call {@link #serveReady} next. */
     public Waiter block(Session session, byte[][] argv, Blocked b, Delivery delivery) {
@@ -194,7 +216,9 @@ public final class BlockingKeys {
                     continue;
                 }
                 Reply r = dispatcher.dispatch(w.session, w.argv);
-                if (r instanceof Blocked) {
+                if (r instanceof Blocked || r == ErrorReply.WRONGTYPE && sourceChangedType(w)) {
+                    // a key it waits on now holding another type does not wake it, as in Redis (a
+                    // wrong type found when it first ran, or at BLMOVE's destination, is an error)
                     w.release();
                     break;
                 }

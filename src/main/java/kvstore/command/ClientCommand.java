@@ -36,6 +36,8 @@ final class ClientCommand {
         client.subcommand(sub("list", -2, this::list, true, "Get the list of client connections", "2.4.0"));
         client.subcommand(sub("info", 2, this::info, false, "Returns information about the current client connection.", "6.2.0"));
         client.subcommand(sub("kill", -3, this::kill, true, "Kill the connection of a client", "2.4.0"));
+        client.subcommand(sub("unblock", -3, this::unblock, true,
+                "Unblock a client blocked in a blocking command from a different connection", "5.0.0"));
         client.subcommand(sub("no-evict", 3, this::noEvict, true,
                 "Set client eviction mode for the current connection", "7.0.0"));
         client.subcommand(CommandSpec.builder("help", 2, this::help).flags(LOADING, STALE)
@@ -159,6 +161,28 @@ final class ClientCommand {
             return SimpleReply.OK;
         }
         return ErrorReply.SYNTAX;
+    }
+
+    private static final ErrorReply UNBLOCKED = new ErrorReply("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked and now has its reply. */
+    private Reply unblock(Session s, byte[][] a) {
+        if (a.length > 4) {
+            return ErrorReply.err("unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try CLIENT HELP.");
+        }
+        long id = Args.parseLong(a[2]);
+        if (id == Args.INVALID) {
+            return ErrorReply.NOT_INTEGER;
+        }
+        Reply answer = NullReply.ARRAY;
+        if (a.length == 4) {
+            if (Args.is(a[3], "error")) {
+                answer = UNBLOCKED;
+            } else if (!Args.is(a[3], "timeout")) {
+                return ErrorReply.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        return IntegerReply.of(ctx.server().unblockClient(id, answer) ? 1 : 0);
     }
 
     private Reply kill(Session s, byte[][] a) {
@@ -287,6 +311,8 @@ final class ClientCommand {
                 "    Set client meta attr. Options are:",
                 "    * LIB-NAME: the client lib name.",
                 "    * LIB-VER: the client lib version.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                "    Unblock the specified blocked client.",
                 "NO-EVICT (ON|OFF)",
                 "    Protect current client connection from eviction.");
     }

@@ -13,14 +13,21 @@ public final class CommandContext {
     private volatile ServerControl server;
     private volatile CommandTable table;
     private volatile kvstore.cluster.Topology topology;
-    private final BlockingKeys blocking = new BlockingKeys();
+    private final BlockingKeys blocking;
     private final SmallCollectionCache smallCollections = new SmallCollectionCache();
+    private final WatchedKeys watchedKeys = new WatchedKeys();
 
     public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
         this.keyspace = keyspace;
         this.config = config;
         this.stats = stats;
         this.slowlog = slowlog;
+        this.blocking = new BlockingKeys(keyspace);
+    }
+
+    /** The keys WATCHed by the connections. */
+    WatchedKeys watchedKeys() {
+        return watchedKeys;
     }
 
     SmallCollectionCache smallCollections() {

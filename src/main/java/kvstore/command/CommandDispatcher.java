@@ -3,13 +3,19 @@ package kvstore.command;
 import kvstore.keyspace.KeyLocks;
 import kvstore.keyspace.Pace;
 import kvstore.keyspace.WouldWaitException;
+import kvstore.resp.ArrayReply;
 import kvstore.resp.ErrorReply;
+import kvstore.resp.NullReply;
 import kvstore.resp.Reply;
+import kvstore.resp.SimpleReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -20,12 +26,15 @@ import java.util.concurrent.CompletionException;
  */
 public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
+    /** The commands that run at once between MULTI and EXEC instead of being queued, as in Redis. */
+    private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
 
     private final CommandTable table;
     private final CommandContext context;
     private final KeyLocks locks;
     private final kvstore.keyspace.Keyspace keyspace;
     private final BlockingKeys blocking;
+    private final WatchedKeys watched;
     /** True on a ring: each command runs in a keyspace scope (quorums, read contexts). */
     private final boolean scoped;
     private volatile CommandListener listener;
@@ -38,6 +47,7 @@ public final class CommandDispatcher {
         this.locks = context.keyspace().locks();
         this.keyspace = context.keyspace();
         this.blocking = context.blocking();
+        this.watched = context.watchedKeys();
         // a ring of one (or a dispatcher built without a topology, in tests) keeps the plain path
         this.scoped = context.topology() != null && context.topology().ring().members().size() > 1;
         context.setTable(table);
@@ -75,38 +85,49 @@ public final class CommandDispatcher {
      * changed nothing and is to run again at another pace.
      */
     public Reply dispatch(Session session, byte[][] argv, Pace pace) {
+        Transaction tx = session.transaction();
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null) {
-            return reject(null, unknownCommand(argv));
+            return reject(tx, null, unknownCommand(argv));
         }
         if (!spec.subcommands().isEmpty() && argv.length >= 2) {
             CommandSpec sub = spec.findSubcommand(argv[1]);
             if (sub == null) {
-                return reject(spec, ErrorReply.err("unknown subcommand '" + truncate(argv[1], 128) + "'. Try "
+                return reject(tx, spec, ErrorReply.err("unknown subcommand '" + truncate(argv[1], 128) + "'. Try "
                         + spec.shortName().toUpperCase(Locale.ROOT) + " HELP."));
             }
             spec = sub;
         }
         if (!spec.arityAccepts(argv.length)) {
-            return reject(spec, ErrorReply.err("wrong number of arguments for '" + spec.name() + "' command"));
+            return reject(tx, spec, ErrorReply.err("wrong number of arguments for '" + spec.name() + "' command"));
         }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
-            return reject(spec, ErrorReply.NOAUTH);
+            return reject(tx, spec, ErrorReply.NOAUTH);
         }
-        if (scoped && pace == Pace.NEVER_WAIT
-                && (spec.has(CommandFlag.BLOCKING) || spec.has(CommandFlag.WRITE) && spec.firstKey() <= 0)) {
-            // a blocking command registers and retries, and one whose keys only it can find (LMPOP)
-            // takes their locks itself: both where they may wait
+        if (tx.open() && !RUN_IN_MULTI.contains(spec.name())) {
+            if (spec.has(CommandFlag.NO_MULTI)) {
+                return reject(tx, spec, ErrorReply.err("Command not allowed inside a transaction"));
+            }
+            tx.queue(argv);
+            return SimpleReply.QUEUED;
+        }
+        if (scoped && pace == Pace.NEVER_WAIT && (spec.has(CommandFlag.BLOCKING)
+                || spec.has(CommandFlag.WRITE) && spec.firstKey() <= 0 || spec.name().equals("exec"))) {
+            // a blocking command registers and retries, one whose keys only it can find (LMPOP)
+            // takes their locks itself, and EXEC runs commands that may wait: all where they may wait
             return null;
         }
         if (!scoped || spec.has(CommandFlag.BLOCKING)) {
             pace = Pace.WAIT;
         }
+        return call(spec, session, argv, pace);
+    }
+
+    /** Runs a command that passed the checks (Redis's call()): locks, statistics, the monitors, watched keys. */
+    private Reply call(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
         session.setLastCommand(spec.name());
-        CommandListener l = listener;
-        if (l != null) {
-            l.beforeCommand(session, spec, argv);
-        }
+        int db = session.db();
+        long[] before = watched.any() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 ? changes(spec, db, argv) : null;
         long start = System.nanoTime();
         Reply reply;
         try {
@@ -115,10 +136,20 @@ public final class CommandDispatcher {
         } catch (WouldWaitException e) {
             return null; // nothing changed: it runs again where it may wait
         }
+        if (reply instanceof QueuedCommands q) {
+            reply = exec(session, q.commands());
+        }
+        CommandListener l = listener;
+        if (l != null) {
+            l.beforeCommand(session, spec, argv); // after EXEC's own commands, as Redis feeds the monitors
+        }
+        if (before != null) {
+            touchWatched(spec, db, argv, before);
+        }
         boolean defer = pace != Pace.WAIT;
         if (blocking.active() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 && !reply.isError()
                 && !(reply instanceof Blocked)) {
-            touchKeys(spec, session.db(), argv);
+            touchKeys(spec, db, argv);
         }
         if (!defer && reply instanceof PendingReply p) {
             reply = p.result().join(); // never handed to a caller that did not ask for it
@@ -131,6 +162,75 @@ public final class CommandDispatcher {
             record(spec, session, argv, start, reply);
         }
         return reply;
+    }
+
+    /**
+     * EXEC: runs the queued commands one after the other, holding the locks of all their keys so that no
+     * other client's write comes in between, and replies with their replies. A blocking command does not
+     * block here: it answers as if its timeout had passed, as in Redis.
+     */
+    private Reply exec(Session session, List<byte[][]> commands) {
+        List<CommandSpec> specs = new ArrayList<>(commands.size());
+        for (byte[][] argv : commands) {
+            specs.add(resolve(argv));
+        }
+        int[] stripes = TransactionLocks.stripes(specs, commands, session.db());
+        int held = 0;
+        List<Reply> replies = new ArrayList<>(commands.size());
+        try {
+            for (; held < stripes.length; held++) {
+                locks.lock(stripes[held]);
+            }
+            for (int i = 0; i < commands.size(); i++) {
+                Reply r = call(specs.get(i), session, commands.get(i), Pace.WAIT);
+                if (r instanceof Blocked) {
+                    r = specs.get(i).name().equals("blmove") || specs.get(i).name().equals("brpoplpush")
+                            ? NullReply.BULK : NullReply.ARRAY;
+                }
+                replies.add(r);
+            }
+        } finally {
+            for (int i = held - 1; i >= 0; i--) {
+                locks.unlock(stripes[i]);
+            }
+        }
+        session.setLastCommand("exec");
+        return ArrayReply.of(replies);
+    }
+
+    /** The command (or subcommand) a request names; it was checked when queued. */
+    private CommandSpec resolve(byte[][] argv) {
+        CommandSpec spec = table.lookup(argv[0]);
+        if (!spec.subcommands().isEmpty() && argv.length >= 2) {
+            spec = spec.findSubcommand(argv[1]);
+        }
+        return spec;
+    }
+
+    /** The write counts of a write command's keys before it runs ({@link kvstore.keyspace.Keyspace#writesThrough}). */
+    private long[] changes(CommandSpec spec, int db, byte[][] argv) {
+        int last = lastKey(spec, argv);
+        int step = Math.max(1, spec.keyStep());
+        long[] out = new long[(last - spec.firstKey()) / step + 1];
+        for (int i = spec.firstKey(), n = 0; i <= last; i += step) {
+            out[n++] = keyspace.writesThrough(db, argv[i]);
+        }
+        return out;
+    }
+
+    /** Marks the transactions watching a key this command wrote (its write count moved). */
+    private void touchWatched(CommandSpec spec, int db, byte[][] argv, long[] before) {
+        int last = lastKey(spec, argv);
+        int step = Math.max(1, spec.keyStep());
+        for (int i = spec.firstKey(), n = 0; i <= last; i += step, n++) {
+            if (keyspace.writesThrough(db, argv[i]) != before[n]) {
+                watched.touch(db, argv[i]);
+            }
+        }
+    }
+
+    private static int lastKey(CommandSpec spec, byte[][] argv) {
+        return spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
     }
 
     /** A command's statistics and slow log entry. */
@@ -149,7 +249,7 @@ public final class CommandDispatcher {
 
     /** Tells the blocked clients that this write command's keys changed (see {@link BlockingKeys}). */
     private void touchKeys(CommandSpec spec, int db, byte[][] argv) {
-        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
+        int last = lastKey(spec, argv);
         int step = Math.max(1, spec.keyStep());
         for (int i = spec.firstKey(); i <= last; i += step) {
             blocking.touched(db, argv[i]);
@@ -161,7 +261,9 @@ public final class CommandDispatcher {
         return blocking;
     }
 
-    private Reply reject(CommandSpec spec, ErrorReply error) {
+    /** A request refused before it ran; inside MULTI it also dooms the transaction (EXECABORT). */
+    private Reply reject(Transaction tx, CommandSpec spec, ErrorReply error) {
+        tx.refuse();
         if (spec != null) {
             spec.stats().reject();
         }
@@ -217,7 +319,7 @@ public final class CommandDispatcher {
 
     private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
         int db = session.db();
-        int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
+        int last = lastKey(spec, argv);
         int step = Math.max(1, spec.keyStep());
         if (last == spec.firstKey()) { // one key: no array on the common path
             int stripe = KeyLocks.stripe(db, argv[last]);

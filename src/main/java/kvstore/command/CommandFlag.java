@@ -17,6 +17,8 @@ public enum CommandFlag {
     NO_AUTH("no_auth"),
     MAY_REPLICATE("may_replicate"),
     NO_MANDATORY_KEYS("no_mandatory_keys"),
+    /** Refused between MULTI and EXEC. */
+    NO_MULTI("no_multi"),
     ALLOW_BUSY("allow_busy");
 
     private final String redisName;

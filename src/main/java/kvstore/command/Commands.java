@@ -16,6 +16,8 @@ public final class Commands {
         new ListCommands(ctx).register(t);
         new BlockingZPopCommands(ctx).register(t);
         new ServerCommands(ctx).register(t);
+        new TransactionCommands(ctx).register(t);
+        new MemoryCommand(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;
     }

@@ -12,9 +12,9 @@ import kvstore.resp.SimpleReply;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import static kvstore.command.CommandFlag.ADMIN;
 import static kvstore.command.CommandFlag.LOADING;
@@ -49,30 +49,32 @@ final class ConfigCommand {
 
     private Reply get(Session s, byte[][] a) {
         Config config = ctx.config();
-        Set<Setting> matched = new LinkedHashSet<>();
-        java.util.Map<Setting, String> spelt = new java.util.HashMap<>();
+        // keyed by the name as it is shown: an exact name as the client spelt it, as Redis does, and
+        // a pattern's matches under each name that matched, the setting's own or its alias
+        Map<String, Setting> matched = new LinkedHashMap<>();
         for (int i = 2; i < a.length; i++) {
             String pattern = Args.str(a[i]);
             boolean glob = pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
             if (!glob) {
-                // an exact name is echoed back as the client spelt it, as Redis does
                 Setting exact = config.setting(pattern);
-                if (exact != null && !matched.contains(exact)) {
-                    matched.add(exact);
-                    spelt.put(exact, pattern);
+                if (exact != null) {
+                    matched.putIfAbsent(pattern, exact);
                 }
                 continue;
             }
             for (Setting st : config.settings()) {
                 if (Glob.matches(pattern, st.name(), true)) {
-                    matched.add(st);
+                    matched.putIfAbsent(st.name(), st);
+                }
+                if (st.alias() != null && Glob.matches(pattern, st.alias(), true)) {
+                    matched.putIfAbsent(st.alias(), st);
                 }
             }
         }
         List<Reply> out = new ArrayList<>(matched.size() * 2);
-        for (Setting st : matched) {
-            out.add(BulkReply.of(spelt.getOrDefault(st, st.name())));
-            out.add(BulkReply.of(config.get(st.name())));
+        for (Map.Entry<String, Setting> m : matched.entrySet()) {
+            out.add(BulkReply.of(m.getKey()));
+            out.add(BulkReply.of(config.get(m.getValue().name())));
         }
         return ArrayReply.map(out);
     }

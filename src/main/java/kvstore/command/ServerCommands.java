@@ -40,7 +40,7 @@ final class ServerCommands {
                 .group("server").doc("Removes all keys from the current database.", "1.0.0").build());
         t.add(CommandSpec.builder("flushall", -1, this::flushall).flags(WRITE).categories("keyspace", "write", "slow", "dangerous")
                 .group("server").doc("Removes all keys from all databases.", "1.0.0").build());
-        t.add(CommandSpec.builder("shutdown", -1, this::shutdown).flags(ADMIN, NOSCRIPT, LOADING, STALE, CommandFlag.ALLOW_BUSY)
+        t.add(CommandSpec.builder("shutdown", -1, this::shutdown).flags(ADMIN, NOSCRIPT, LOADING, STALE, CommandFlag.NO_MULTI, CommandFlag.ALLOW_BUSY)
                 .categories("admin", "slow", "dangerous").group("server")
                 .doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0").build());
         t.add(CommandSpec.builder("time", 1, this::time).flags(LOADING, STALE, FAST).categories("fast")
@@ -48,7 +48,7 @@ final class ServerCommands {
         t.add(CommandSpec.builder("lastsave", 1, (s, a) -> IntegerReply.of(ctx.stats().lastSaveSeconds()))
                 .flags(LOADING, STALE, FAST).categories("admin", "fast", "dangerous").group("server")
                 .doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0").build());
-        t.add(CommandSpec.builder("save", 1, this::save).flags(ADMIN, NOSCRIPT).categories("admin", "slow", "dangerous")
+        t.add(CommandSpec.builder("save", 1, this::save).flags(ADMIN, NOSCRIPT, CommandFlag.NO_MULTI).categories("admin", "slow", "dangerous")
                 .group("server").doc("Synchronously saves the database(s) to disk.", "1.0.0").build());
         t.add(CommandSpec.builder("bgsave", -1, this::bgsave).flags(ADMIN, NOSCRIPT).categories("admin", "slow", "dangerous")
                 .group("server").doc("Asynchronously saves the database(s) to disk.", "1.0.0").build());

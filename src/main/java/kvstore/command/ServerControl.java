@@ -31,6 +31,12 @@ public interface ServerControl {
      */
     boolean killClient(long id, Session current);
 
+    /**
+     * Answers the command the connection {@code id} is blocked in (BLPOP, ...) with {@code reply} at
+     * once; false if there is no such connection or it is not blocked.
+     */
+    boolean unblockClient(long id, kvstore.resp.Reply reply);
+
     /** Stops accepting work and exits the process once the current replies are written. */
     void shutdown();
 

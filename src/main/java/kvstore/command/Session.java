@@ -54,6 +54,12 @@ public interface Session {
         throw new UnsupportedOperationException("this session has no quorums");
     }
 
-    /** Resets to a fresh connection's state (RESET): db 0, RESP2, no name, not authenticated if a password is set. */
+    /** The connection's MULTI state and WATCHed keys. */
+    Transaction transaction();
+
+    /**
+     * Resets to a fresh connection's state (RESET): db 0, RESP2, no name, no transaction and no watched
+     * key, not authenticated if a password is set.
+     */
     void reset();
 }

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  */
 public final class Config {
     private final Map<String, Setting> settings = Settings.all();
+    /** Settings by their {@link Setting#alias}. */
+    private final Map<String, Setting> aliases = new java.util.HashMap<>();
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile Path file;
@@ -23,6 +25,9 @@ public final class Config {
     public Config() {
         for (Setting s : settings.values()) {
             values.put(s.name(), s.defaultValue());
+            if (s.alias() != null) {
+                aliases.put(s.alias(), s);
+            }
         }
     }
 
@@ -39,8 +44,11 @@ public final class Config {
         return Collections.unmodifiableList(new ArrayList<>(settings.values()));
     }
 
+    /** The setting called {@code name} (or by that alias, any case), or null. */
     public Setting setting(String name) {
-        return settings.get(name.toLowerCase(Locale.ROOT));
+        String n = name.toLowerCase(Locale.ROOT);
+        Setting s = settings.get(n);
+        return s != null ? s : aliases.get(n);
     }
 
     public String get(String name) {

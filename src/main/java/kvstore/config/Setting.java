@@ -14,18 +14,36 @@ public final class Setting {
     private final boolean mutable;
     private final boolean sensitive;
     private final Function<String, String> normaliser;
+    /** Redis's older name for the setting (e.g. hash-max-ziplist-entries), or null. */
+    private final String alias;
 
     private Setting(String name, String defaultValue, boolean mutable, boolean sensitive,
-                    Function<String, String> normaliser) {
+                    Function<String, String> normaliser, String alias) {
         this.name = name;
         this.defaultValue = defaultValue;
         this.mutable = mutable;
         this.sensitive = sensitive;
         this.normaliser = normaliser;
+        this.alias = alias;
+    }
+
+    private Setting(String name, String defaultValue, boolean mutable, boolean sensitive,
+                    Function<String, String> normaliser) {
+        this(name, defaultValue, mutable, sensitive, normaliser, null);
     }
 
     public String name() {
         return name;
+    }
+
+    /** The setting's other name, which Redis accepts wherever the name is (file, CONFIG GET and SET), or null. */
+    public String alias() {
+        return alias;
+    }
+
+    /** This setting, also known as {@code alias}. */
+    Setting alias(String alias) {
+        return new Setting(name, defaultValue, mutable, sensitive, normaliser, alias);
     }
 
     public String defaultValue() {

@@ -35,11 +35,15 @@ final class Settings {
                 Setting.checked("hz", "10", true, Settings::hz),
                 Setting.bool("active-expire", true, true),
                 // collections: past these sizes OBJECT ENCODING reports Redis's big encodings
-                Setting.integer("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true),
-                Setting.memory("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true),
+                Setting.integer("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true).alias("hash-max-ziplist-entries"),
+                Setting.memory("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true).alias("hash-max-ziplist-value"),
                 Setting.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true),
-                Setting.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true),
-                Setting.memory("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true),
+                Setting.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true).alias("zset-max-ziplist-entries"),
+                Setting.memory("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true).alias("zset-max-ziplist-value"),
+                // accepted for Redis's tools and tests; a list's elements are separate entries here,
+                // so neither changes how a list is stored (OBJECT ENCODING says quicklist, as 7.0 does)
+                Setting.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true).alias("list-max-ziplist-size"),
+                Setting.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true),
                 // persistence
                 Setting.string("dir", "./data", false),
                 Setting.oneOf("engine", "lsm", List.of("lsm", "memory"), false),

@@ -183,6 +183,15 @@ public interface Keyspace {
         return -1;
     }
 
+    /**
+     * A reading that changes whenever a command writes the key or one of its elements through this
+     * node (on a ring, unlike {@link #changes}, whatever other nodes write); two equal readings around a
+     * command mean it changed nothing there. What WATCH needs to tell a write from a no-op.
+     */
+    default long writesThrough(int db, byte[] key) {
+        return locks().changes(db, key);
+    }
+
     /** Removes {@code element} of the collection at {@code key}; true if it was there. */
     boolean removeElement(int db, byte[] key, byte[] element);
 

@@ -34,9 +34,12 @@ final class ClientConnection implements Session {
     private volatile boolean closeAfterReply;
     private volatile int readQuorum;
     private volatile int writeQuorum;
+    private final kvstore.command.Transaction transaction = new kvstore.command.Transaction();
 
-    /** The request to show the monitors once it has run; set only while someone monitors. */
-    byte[][] monitorArgv;
+    /** The requests to show the monitors once they have run (EXEC's come before EXEC); set only while someone monitors. */
+    java.util.List<byte[][]> monitored;
+    /** Answers the blocked command with a reply now (CLIENT UNBLOCK); false if none is blocked. Set by the handler. */
+    volatile java.util.function.Predicate<kvstore.resp.Reply> unblocker = r -> false;
     /** True while this connection is in the registry's monitor list. */
     boolean registeredMonitor;
 
@@ -176,7 +179,13 @@ final class ClientConnection implements Session {
     }
 
     @Override
+    public kvstore.command.Transaction transaction() {
+        return transaction;
+    }
+
+    @Override
     public void reset() {
+        transaction.discard();
         readQuorum = 0;
         writeQuorum = 0;
         db = 0;
@@ -193,7 +202,8 @@ final class ClientConnection implements Session {
     /** The CLIENT LIST / CLIENT INFO line of this connection, as Redis 7 formats it. */
     String info() {
         long now = System.currentTimeMillis();
-        String flags = monitor ? "O" : "N";
+        int multi = transaction.multiField();
+        String flags = monitor ? "O" : multi >= 0 ? "x" : "N";
         return "id=" + id
                 + " addr=" + address
                 + " laddr=" + localAddress
@@ -203,7 +213,7 @@ final class ClientConnection implements Session {
                 + " idle=" + idleMillis(now) / 1000
                 + " flags=" + flags
                 + " db=" + db
-                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
+                + " sub=0 psub=0 ssub=0 multi=" + multi + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
                 + " obl=0 oll=0 omem=0 tot-mem=0 events=r"
                 + " cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol

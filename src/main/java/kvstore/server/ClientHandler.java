@@ -48,7 +48,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Executor executor;
     private final BlockingKeys blocking;
     /** Event loop only: the command this connection is blocked in, or null; and what waits behind it. */
-    private BlockingKeys.Waiter waiter;
+    /** Set and cleared on the event loop; read by {@link #unblock} from any thread. */
+    private volatile BlockingKeys.Waiter waiter;
     private final ArrayDeque<Object> parked = new ArrayDeque<>();
     private ScheduledFuture<?> timeoutTask;
     /** Executor mode: the periodic retry of the blocked command. */
@@ -78,6 +79,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         this.stats = stats;
         this.executor = executor;
         this.blocking = dispatcher.blocking();
+        client.unblocker = this::unblock;
+    }
+
+    /**
+     * Any thread (CLIENT UNBLOCK): answers this connection's blocked command with {@code reply} as if
+     * its timeout had come; false if it is not blocked.
+     */
+    private boolean unblock(Reply reply) {
+        BlockingKeys.Waiter w = waiter;
+        if (w == null || !w.claim()) {
+            return false;
+        }
+        blocking.unblock(w);
+        ChannelHandlerContext ctx = client.channel().pipeline().context(this);
+        if (ctx != null) {
+            ctx.executor().execute(() -> resume(ctx, reply));
+        }
+        return true;
     }
 
     @Override
@@ -107,14 +126,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof byte[][] argv) {
             Reply reply = dispatcher.dispatch(client, argv);
             if (reply instanceof Blocked b) {
-                afterCommand(ctx, client.monitorArgv);
-                client.monitorArgv = null;
+                afterCommand(ctx, client.monitored);
+                client.monitored = null;
                 block(ctx, argv, b);
                 return;
             }
             write(ctx, reply);
-            afterCommand(ctx, client.monitorArgv);
-            client.monitorArgv = null;
+            afterCommand(ctx, client.monitored);
+            client.monitored = null;
             if (blocking.active()) {
                 blocking.serveReady(dispatcher); // clients woken by this command are served before our next one
             }
@@ -150,8 +169,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * {@link #RETRY_MS} ms until it is served or times out.
      */
     private void blockOnWorker(ChannelHandlerContext ctx, byte[][] argv, Blocked b) {
-        byte[][] mon = client.monitorArgv;
-        client.monitorArgv = null;
+        java.util.List<byte[][]> mon = client.monitored;
+        client.monitored = null;
         BlockingKeys.Waiter w = blocking.block(client, argv, b, reply -> ctx.executor().execute(() -> resume(ctx, reply)));
         ctx.executor().execute(() -> {
             afterCommand(ctx, mon);
@@ -249,8 +268,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         writesBeforeReplies = true;
-        outgoing.add(new Outgoing(reply, client.monitorArgv, client.closingAfterReply()));
-        client.monitorArgv = null;
+        outgoing.add(new Outgoing(reply, client.monitored, client.closingAfterReply()));
+        client.monitored = null;
         writeReady(ctx);
         return true;
     }
@@ -316,8 +335,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 if (blocking.active()) {
                     blocking.serveReady(dispatcher); // clients woken by this command are served before our next one
                 }
-                batch.add(new Outgoing(reply, client.monitorArgv, client.closingAfterReply()));
-                client.monitorArgv = null;
+                batch.add(new Outgoing(reply, client.monitored, client.closingAfterReply()));
+                client.monitored = null;
             } else if (msg instanceof ProtocolError e) {
                 client.closeAfterReply();
                 batch.add(new Outgoing(ErrorReply.err(e.message()), null, true));
@@ -333,7 +352,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final int BATCH = 32;
 
     /** A reply on its way to the event loop: what MONITOR shows for it, and whether the connection closes after it. */
-    private record Outgoing(Reply reply, byte[][] monitored, boolean close) {
+    private record Outgoing(Reply reply, java.util.List<byte[][]> monitored, boolean close) {
     }
 
     /** Worker side: ends the batch's writes, then queues its replies on the event loop. */
@@ -404,18 +423,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Event loop: feeds MONITOR and keeps the registry's monitor list in step. */
-    private void afterCommand(ChannelHandlerContext ctx, byte[][] monitored) {
-        if (monitored != null) {
-            MonitorLine.feed(registry, client, monitored);
+    private void afterCommand(ChannelHandlerContext ctx, java.util.List<byte[][]> monitored) {
+        if (client.isMonitor() != client.registeredMonitor) {
+            client.registeredMonitor = client.isMonitor();
+            if (client.registeredMonitor) {
+                registry.addMonitor(client);
+            } else {
+                registry.removeMonitor(client); // before the feed: a monitor's RESET is not shown to itself
+            }
         }
-        {
-            if (client.isMonitor() != client.registeredMonitor) {
-                client.registeredMonitor = client.isMonitor();
-                if (client.registeredMonitor) {
-                    registry.addMonitor(client);
-                } else {
-                    registry.removeMonitor(client);
-                }
+        if (monitored != null) {
+            for (byte[][] argv : monitored) {
+                MonitorLine.feed(registry, client, argv);
             }
         }
     }
@@ -505,6 +524,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         registry.remove(client);
+        client.transaction().discard(); // its watched keys leave the registry
         if (waiter != null) {
             dropWaiter(ctx, waiter);
             waiter = null;

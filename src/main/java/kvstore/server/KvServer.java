@@ -218,6 +218,12 @@ public final class KvServer implements ServerControl, CommandListener {
     }
 
     @Override
+    public boolean unblockClient(long id, kvstore.resp.Reply reply) {
+        ClientConnection c = registry.get(id);
+        return c != null && c.unblocker.test(reply);
+    }
+
+    @Override
     public void shutdown() {
         Thread t = new Thread(onShutdown, "kvstore-shutdown");
         t.start();
@@ -250,7 +256,11 @@ public final class KvServer implements ServerControl, CommandListener {
         if (registry.monitors().isEmpty() || spec.has(CommandFlag.SKIP_MONITOR) || spec.has(CommandFlag.ADMIN)) {
             return;
         }
-        ((ClientConnection) session).monitorArgv = argv;
+        ClientConnection c = (ClientConnection) session;
+        if (c.monitored == null) {
+            c.monitored = new java.util.ArrayList<>(1);
+        }
+        c.monitored.add(argv);
     }
 
     /** Closes the listening sockets and all connections and stops the event loops. */

@@ -2,6 +2,7 @@ package kvstore.command;
 
 /** A connection's state without a connection, for running commands in-process. */
 final class TestSession implements Session {
+    private final Transaction transaction = new Transaction();
     private int db;
     private int protocol = 2;
 
@@ -70,7 +71,13 @@ final class TestSession implements Session {
     }
 
     @Override
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    @Override
     public void reset() {
+        transaction.discard();
         db = 0;
         protocol = 2;
     }

@@ -62,6 +62,26 @@ class ListsClientIT extends OneServerIT {
     }
 
     @Test
+    void clientUnblockAnswersTheBlockedCommandAsATimeoutOrAnError() throws Exception {
+        try (RespConnection blocked = conn(); RespConnection other = conn()) {
+            String id = raw(blocked.call("CLIENT", "ID")).substring(1).trim();
+            assertEquals(":0\r\n", raw(other.call("CLIENT", "UNBLOCK", id)), "not blocked yet");
+            send(blocked, "BLPOP", "q", "0");
+            awaitBlocked(other, 1);
+            assertEquals(":1\r\n", raw(other.call("CLIENT", "UNBLOCK", id)));
+            assertEquals("*-1\r\n", raw(blocked.read()));
+            send(blocked, "BRPOP", "q", "0");
+            awaitBlocked(other, 1);
+            assertEquals(":1\r\n", raw(other.call("CLIENT", "UNBLOCK", id, "ERROR")));
+            assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", raw(blocked.read()));
+            awaitBlocked(other, 0);
+            assertEquals("-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n",
+                    raw(other.call("CLIENT", "UNBLOCK", id, "LATER")));
+            assertEquals("$4\r\npong\r\n", raw(blocked.call("PING", "pong")), "the unblocked client goes on");
+        }
+    }
+
+    @Test
     void pushFromAnotherConnectionWakesTheBlockedClientAndItsPipelineContinues() throws Exception {
         try (RespConnection blocked = conn(); RespConnection pusher = conn()) {
             send(blocked, "BLPOP", "q", "0");
