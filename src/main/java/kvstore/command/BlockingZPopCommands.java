@@ -10,6 +10,7 @@ import java.util.List;
 
 import static kvstore.command.CommandFlag.BLOCKING;
 import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.MOVABLE_KEYS;
 import static kvstore.command.CommandFlag.WRITE;
 import static kvstore.command.ZSetCommands.spec;
 
@@ -32,7 +33,8 @@ final class BlockingZPopCommands {
                 .keys(1, -2, 1).doc("Remove and return the member with the highest score from one or more sorted "
                         + "sets, or block until one is available", "5.0.0").build());
         // the keys follow numkeys; locking every argument from 3 on covers them (COMMAND INFO differs)
-        t.add(spec("bzmpop", -5, this::bzmpop, "write", "slow").flags(WRITE, BLOCKING).keys(3, -1, 1)
+        t.add(spec("bzmpop", -5, this::bzmpop, "write", "slow")
+                .keyFinder(KeyFinder.counted(2)).flags(WRITE, BLOCKING, MOVABLE_KEYS).keys(3, -1, 1)
                 .doc("Remove and return members with scores in a sorted set or block until one is available",
                         "7.0.0").build());
     }

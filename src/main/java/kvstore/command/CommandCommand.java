@@ -257,22 +257,20 @@ final class CommandCommand {
         if (spec == null) {
             return ErrorReply.err("Invalid command specified");
         }
-        if (spec.firstKey() <= 0) {
+        if (!spec.hasKeys()) {
             return ErrorReply.err("The command has no key arguments");
         }
-        int argc = a.length - 2;
-        if (!spec.arityAccepts(argc)) {
+        byte[][] argv = java.util.Arrays.copyOfRange(a, 2, a.length);
+        if (!spec.arityAccepts(argv.length)) {
             return ErrorReply.err("Invalid number of arguments specified for command");
         }
-        int first = spec.firstKey();
-        int last = spec.lastKey() < 0 ? argc + spec.lastKey() : spec.lastKey();
-        int step = Math.max(1, spec.keyStep());
-        List<Reply> keys = new ArrayList<>();
-        for (int i = first; i <= last && i < argc; i += step) {
-            keys.add(new BulkReply(a[2 + i]));
-        }
-        if (keys.isEmpty()) {
+        int[] positions = spec.keyPositions(argv);
+        if (positions == null) {
             return ErrorReply.err("Invalid arguments specified for command");
+        }
+        List<Reply> keys = new ArrayList<>(positions.length);
+        for (int p : positions) {
+            keys.add(new BulkReply(argv[p]));
         }
         return ArrayReply.of(keys);
     }

@@ -19,7 +19,9 @@ public enum CommandFlag {
     NO_MANDATORY_KEYS("no_mandatory_keys"),
     /** Refused between MULTI and EXEC. */
     NO_MULTI("no_multi"),
-    ALLOW_BUSY("allow_busy");
+    ALLOW_BUSY("allow_busy"),
+    /** Keys found from the arguments (a count, an option), not at fixed positions; shown last, as Redis does. */
+    MOVABLE_KEYS("movablekeys");
 
     private final String redisName;
 

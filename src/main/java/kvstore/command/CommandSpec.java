@@ -23,6 +23,7 @@ public final class CommandSpec {
     private final int lastKey;
     private final int keyStep;
     private final String group;
+    private final KeyFinder keyFinder;
     private final String summary;
     private final String since;
     private final Command command;
@@ -39,6 +40,7 @@ public final class CommandSpec {
         this.lastKey = b.lastKey;
         this.keyStep = b.keyStep;
         this.group = b.group;
+        this.keyFinder = b.keyFinder;
         this.summary = b.summary;
         this.since = b.since;
         this.command = b.command;
@@ -83,6 +85,32 @@ public final class CommandSpec {
 
     public int keyStep() {
         return keyStep;
+    }
+
+    /**
+     * The positions of the keys in {@code argv} (argv[0] is the command name): found by the command's
+     * {@link KeyFinder} if it has one, else from first/last/step. Null if the arguments do not say.
+     */
+    int[] keyPositions(byte[][] argv) {
+        if (keyFinder != null) {
+            return keyFinder.positions(argv);
+        }
+        if (firstKey <= 0) {
+            return null;
+        }
+        int last = lastKey < 0 ? argv.length + lastKey : Math.min(lastKey, argv.length - 1);
+        int step = Math.max(1, keyStep);
+        int n = last < firstKey ? 0 : (last - firstKey) / step + 1;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = firstKey + i * step;
+        }
+        return n == 0 ? null : out;
+    }
+
+    /** True if the command names keys, at fixed positions or found from its arguments. */
+    boolean hasKeys() {
+        return firstKey > 0 || keyFinder != null;
     }
 
     public String group() {
@@ -138,6 +166,7 @@ public final class CommandSpec {
         private int lastKey;
         private int keyStep;
         private String group = "generic";
+        private KeyFinder keyFinder;
         private String summary = "";
         private String since = "1.0.0";
 
@@ -162,6 +191,12 @@ public final class CommandSpec {
             firstKey = first;
             lastKey = last;
             keyStep = step;
+            return this;
+        }
+
+        /** Keys found from the arguments (see {@link KeyFinder}); COMMAND GETKEYS uses it. */
+        public Builder keyFinder(KeyFinder f) {
+            keyFinder = f;
             return this;
         }
 

@@ -73,6 +73,7 @@ final class KeyspaceCommands {
         new ExpireCommands(ctx).register(t);
         new CopyMoveCommands(ctx).register(t);
         new ObjectCommand(ctx).register(t);
+        new SortCommand(ctx).register(t);
     }
 
     /** DEL and UNLINK: kvstore frees values on the caller's thread either way. */

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import static kvstore.command.CommandFlag.BLOCKING;
 import static kvstore.command.CommandFlag.DENYOOM;
 import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.MOVABLE_KEYS;
 import static kvstore.command.CommandFlag.READONLY;
 import static kvstore.command.CommandFlag.WRITE;
 
@@ -71,7 +72,7 @@ final class ListCommands {
         t.add(spec("rpoplpush", 3, this::rpoplpush, "write").flags(WRITE, DENYOOM).keys(1, 2, 1)
                 .doc("Remove the last element in a list, prepend it to another list and return it", "1.2.0")
                 .build());
-        t.add(spec("lmpop", -4, this::lmpop, "write").flags(WRITE)
+        t.add(spec("lmpop", -4, this::lmpop, "write").keyFinder(KeyFinder.counted(1)).flags(WRITE, MOVABLE_KEYS)
                 .doc("Pop elements from a list", "7.0.0").build());
         t.add(spec("blpop", -3, (s, a) -> bpop(s, a, true), "write").flags(WRITE, BLOCKING).keys(1, -2, 1)
                 .doc("Remove and get the first element in a list, or block until one is available", "2.0.0")
@@ -85,7 +86,8 @@ final class ListCommands {
         t.add(spec("brpoplpush", 4, this::brpoplpush, "write").flags(WRITE, DENYOOM, BLOCKING).keys(1, 2, 1)
                 .doc("Pop an element from a list, push it to another list and return it; or block until one "
                         + "is available", "2.2.0").build());
-        t.add(spec("blmpop", -5, this::blmpop, "write").flags(WRITE, BLOCKING)
+        t.add(spec("blmpop", -5, this::blmpop, "write")
+                .keyFinder(KeyFinder.counted(2)).flags(WRITE, BLOCKING, MOVABLE_KEYS)
                 .doc("Pop elements from a list, or block until one is available", "7.0.0").build());
     }
 

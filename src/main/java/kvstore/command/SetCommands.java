@@ -14,6 +14,7 @@ import java.util.List;
 
 import static kvstore.command.CommandFlag.DENYOOM;
 import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.MOVABLE_KEYS;
 import static kvstore.command.CommandFlag.READONLY;
 import static kvstore.command.CommandFlag.WRITE;
 
@@ -75,7 +76,8 @@ final class SetCommands {
                 .doc("Move a member from one set to another", "1.0.0").build());
         t.add(spec("sinter", -2, (s, a) -> algebra.inter(s, a, 1, a.length, null, false, 0), "read", "slow")
                 .flags(READONLY).keys(1, -1, 1).doc("Intersect multiple sets", "1.0.0").build());
-        t.add(spec("sintercard", -3, this::sintercard, "read", "slow").flags(READONLY).keys(0, 0, 0)
+        t.add(spec("sintercard", -3, this::sintercard, "read", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(READONLY, MOVABLE_KEYS).keys(0, 0, 0)
                 .doc("Intersect multiple sets and return the cardinality of the result", "7.0.0").build());
         t.add(spec("sinterstore", -3, (s, a) -> algebra.inter(s, a, 2, a.length, a[1], false, 0), "write", "slow")
                 .flags(WRITE, DENYOOM).keys(1, -1, 1)

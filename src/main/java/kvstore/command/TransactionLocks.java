@@ -12,7 +12,8 @@ final class TransactionLocks {
     /**
      * The distinct stripes, in order, of the keys of {@code commands} (their specs alongside), starting
      * in database {@code db} and following the SELECTs among them. The keys MOVE and COPY write in
-     * another database count too, so that their commands never take a stripe out of order.
+     * another database, and SORT's STORE destination, count too, so that their commands never take a
+     * stripe out of order.
      */
     static int[] stripes(List<CommandSpec> specs, List<byte[][]> commands, int db) {
         int[] out = new int[16];
@@ -36,6 +37,12 @@ final class TransactionLocks {
             int other = otherDb(spec.name(), argv);
             if (other >= 0) {
                 out = add(out, n++, KeyLocks.stripe(other, argv[spec.name().equals("move") ? 1 : 2]));
+            }
+            if (spec.name().equals("sort")) {
+                int[] keys = SortCommand.keys(argv);
+                if (keys.length > 1) {
+                    out = add(out, n++, KeyLocks.stripe(db, argv[keys[1]]));
+                }
             }
         }
         int distinct = KeyLocks.normalise(out, n);

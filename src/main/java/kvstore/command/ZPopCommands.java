@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 
 import static kvstore.command.CommandFlag.FAST;
+import static kvstore.command.CommandFlag.MOVABLE_KEYS;
 import static kvstore.command.CommandFlag.WRITE;
 import static kvstore.command.ZSetCommands.spec;
 
@@ -34,7 +35,8 @@ final class ZPopCommands {
         t.add(spec("zpopmax", -2, (s, a) -> zpop(s, a, true), "write", "fast").flags(WRITE, FAST).keys(1, 1, 1)
                 .doc("Remove and return members with the highest scores in a sorted set", "5.0.0").build());
         // the keys follow numkeys; locking every argument from 2 on covers them (COMMAND INFO differs)
-        t.add(spec("zmpop", -4, this::zmpop, "write", "slow").flags(WRITE).keys(2, -1, 1)
+        t.add(spec("zmpop", -4, this::zmpop, "write", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(WRITE, MOVABLE_KEYS).keys(2, -1, 1)
                 .doc("Remove and return members with scores in a sorted set", "7.0.0").build());
     }
 

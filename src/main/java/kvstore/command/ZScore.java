@@ -98,6 +98,18 @@ final class ZScore {
         return d;
     }
 
+    /**
+     * A SORT weight (sortCommandGeneric): strtod must consume the whole string as for
+     * {@link #parseBound} (the empty string is 0), and must not overflow or underflow (ERANGE).
+     */
+    static double parseSortWeight(byte[] s) {
+        double d = parseBound(s, 0);
+        if ((Double.isInfinite(d) && !spellsInf(s, 0)) || (d == 0 && hasNonZeroDigit(s, 0))) {
+            throw new NumberFormatException();
+        }
+        return d;
+    }
+
     /** How Redis 7.0 replies with a score: %.17g text ("inf", "-inf"). */
     static String format(double d) {
         return DoubleFormat.g17(d);

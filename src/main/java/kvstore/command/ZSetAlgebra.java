@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static kvstore.command.CommandFlag.DENYOOM;
+import static kvstore.command.CommandFlag.MOVABLE_KEYS;
 import static kvstore.command.CommandFlag.READONLY;
 import static kvstore.command.CommandFlag.WRITE;
 import static kvstore.command.ZSetCommands.spec;
@@ -53,22 +54,26 @@ final class ZSetAlgebra {
     }
 
     void register(CommandTable t) {
-        t.add(spec("zunion", -3, (s, a) -> run(s, a, false, Op.UNION, false), "read", "slow").flags(READONLY)
+        t.add(spec("zunion", -3, (s, a) -> run(s, a, false, Op.UNION, false), "read", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(READONLY, MOVABLE_KEYS)
                 .doc("Add multiple sorted sets", "6.2.0").build());
-        t.add(spec("zinter", -3, (s, a) -> run(s, a, false, Op.INTER, false), "read", "slow").flags(READONLY)
+        t.add(spec("zinter", -3, (s, a) -> run(s, a, false, Op.INTER, false), "read", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(READONLY, MOVABLE_KEYS)
                 .doc("Intersect multiple sorted sets", "6.2.0").build());
-        t.add(spec("zdiff", -3, (s, a) -> run(s, a, false, Op.DIFF, false), "read", "slow").flags(READONLY)
+        t.add(spec("zdiff", -3, (s, a) -> run(s, a, false, Op.DIFF, false), "read", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(READONLY, MOVABLE_KEYS)
                 .doc("Subtract multiple sorted sets", "6.2.0").build());
-        t.add(spec("zintercard", -3, (s, a) -> run(s, a, false, Op.INTER, true), "read", "slow").flags(READONLY)
+        t.add(spec("zintercard", -3, (s, a) -> run(s, a, false, Op.INTER, true), "read", "slow")
+                .keyFinder(KeyFinder.counted(1)).flags(READONLY, MOVABLE_KEYS)
                 .doc("Intersect multiple sorted sets and return the cardinality of the result", "7.0.0").build());
         t.add(spec("zunionstore", -4, (s, a) -> run(s, a, true, Op.UNION, false), "write", "slow")
-                .flags(WRITE, DENYOOM).keys(1, 1, 1)
+                .keyFinder(KeyFinder.counted(2, 1)).flags(WRITE, DENYOOM, MOVABLE_KEYS).keys(1, 1, 1)
                 .doc("Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0").build());
         t.add(spec("zinterstore", -4, (s, a) -> run(s, a, true, Op.INTER, false), "write", "slow")
-                .flags(WRITE, DENYOOM).keys(1, 1, 1)
+                .keyFinder(KeyFinder.counted(2, 1)).flags(WRITE, DENYOOM, MOVABLE_KEYS).keys(1, 1, 1)
                 .doc("Intersect multiple sorted sets and store the resulting sorted set in a new key", "2.0.0").build());
         t.add(spec("zdiffstore", -4, (s, a) -> run(s, a, true, Op.DIFF, false), "write", "slow")
-                .flags(WRITE, DENYOOM).keys(1, 1, 1)
+                .keyFinder(KeyFinder.counted(2, 1)).flags(WRITE, DENYOOM, MOVABLE_KEYS).keys(1, 1, 1)
                 .doc("Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0").build());
     }
 
