@@ -9,6 +9,7 @@ public final class Commands {
         CommandTable t = new CommandTable();
         new ConnectionCommands(ctx).register(t);
         new StringCommands(ctx).register(t);
+        new BitCommands(ctx).register(t);
         new KeyspaceCommands(ctx).register(t);
         new HashCommands(ctx).register(t);
         new SetCommands(ctx).register(t);
