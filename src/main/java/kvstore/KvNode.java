@@ -52,6 +52,7 @@ public final class KvNode implements AutoCloseable {
         ServerStats stats = new ServerStats();
         CommandContext ctx = new CommandContext(coordinator, config, stats, new Slowlog());
         ctx.attachTopology(cluster.topology());
+        RingPubSub.attach(cluster, ctx);
         CommandDispatcher dispatcher = new CommandDispatcher(Commands.create(ctx), ctx);
         this.server = new KvServer(config, dispatcher, stats, onShutdownRequest);
         ctx.attach(server);

@@ -16,6 +16,7 @@ public final class CommandContext {
     private final BlockingKeys blocking;
     private final SmallCollectionCache smallCollections = new SmallCollectionCache();
     private final WatchedKeys watchedKeys = new WatchedKeys();
+    private final PubSub pubSub = new PubSub();
 
     public CommandContext(Keyspace keyspace, Config config, ServerStats stats, Slowlog slowlog) {
         this.keyspace = keyspace;
@@ -23,6 +24,21 @@ public final class CommandContext {
         this.stats = stats;
         this.slowlog = slowlog;
         this.blocking = new BlockingKeys(keyspace);
+    }
+
+    /** Sends what is PUBLISHed here to the other nodes of a ring as well. */
+    public void relayPublishes(PublishRelay r) {
+        pubSub.relay(r);
+    }
+
+    /** A message PUBLISHed on another node: delivered to this node's subscribers only. */
+    public void deliverPublished(byte[] channel, byte[] message, boolean shard) {
+        pubSub.publish(channel, message, shard);
+    }
+
+    /** This node's Pub/Sub channels and their subscribers. */
+    PubSub pubSub() {
+        return pubSub;
     }
 
     /** The keys WATCHed by the connections. */

@@ -28,6 +28,9 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     /** The commands that run at once between MULTI and EXEC instead of being queued, as in Redis. */
     private static final Set<String> RUN_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+    /** What a RESP2 connection with a Pub/Sub subscription may still run, as in Redis. */
+    private static final Set<String> PUBSUB_CONTEXT = Set.of("ping", "subscribe", "ssubscribe", "unsubscribe",
+            "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
 
     private final CommandTable table;
     private final CommandContext context;
@@ -103,6 +106,10 @@ public final class CommandDispatcher {
         }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             return reject(tx, spec, ErrorReply.NOAUTH);
+        }
+        if (session.subscriptions().active() && session.protocol() == 2 && !PUBSUB_CONTEXT.contains(spec.name())) {
+            return reject(tx, spec, ErrorReply.err("Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         }
         if (tx.open() && !RUN_IN_MULTI.contains(spec.name())) {
             if (spec.has(CommandFlag.NO_MULTI)) {

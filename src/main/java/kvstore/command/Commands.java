@@ -19,6 +19,7 @@ public final class Commands {
         new ServerCommands(ctx).register(t);
         new TransactionCommands(ctx).register(t);
         new MemoryCommand(ctx).register(t);
+        new PubSubCommands(ctx).register(t);
         new ClusterCommands(ctx).register(t);
         return t;
     }

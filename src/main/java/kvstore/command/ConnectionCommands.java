@@ -50,6 +50,10 @@ final class ConnectionCommands {
         if (a.length > 2) {
             return ErrorReply.err("wrong number of arguments for 'ping' command");
         }
+        if (s.protocol() == 2 && s.subscriptions().active()) {
+            // a subscribed RESP2 connection reads only arrays: PING answers in one
+            return ArrayReply.of(BulkReply.of("pong"), a.length == 2 ? new BulkReply(a[1]) : BulkReply.EMPTY);
+        }
         return a.length == 2 ? new BulkReply(a[1]) : SimpleReply.PONG;
     }
 

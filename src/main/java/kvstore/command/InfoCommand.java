@@ -301,8 +301,9 @@ final class InfoCommand {
         field(sb, "evicted_clients", 0);
         field(sb, "keyspace_hits", st.keyspaceHits());
         field(sb, "keyspace_misses", st.keyspaceMisses());
-        field(sb, "pubsub_channels", 0);
-        field(sb, "pubsub_patterns", 0);
+        field(sb, "pubsub_channels", ctx.pubSub().channelCount(false));
+        field(sb, "pubsub_patterns", ctx.pubSub().patternCount());
+        field(sb, "pubsubshard_channels", ctx.pubSub().channelCount(true));
         field(sb, "latest_fork_usec", 0);
         field(sb, "total_forks", 0);
         field(sb, "total_error_replies", st.errorReplies());

@@ -54,12 +54,15 @@ public interface Session {
         throw new UnsupportedOperationException("this session has no quorums");
     }
 
+    /** The connection's Pub/Sub subscriptions. */
+    Subscriptions subscriptions();
+
     /** The connection's MULTI state and WATCHed keys. */
     Transaction transaction();
 
     /**
      * Resets to a fresh connection's state (RESET): db 0, RESP2, no name, no transaction and no watched
-     * key, not authenticated if a password is set.
+     * key, no subscription, not authenticated if a password is set.
      */
     void reset();
 }

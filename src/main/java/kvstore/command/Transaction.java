@@ -26,7 +26,8 @@ public final class Transaction {
     record Watched(int db, byte[] key, long token, long expireAt) {
     }
 
-    private boolean open;
+    /** Read on every command without the lock (a volatile read), so that no command pays for MULTI. */
+    private volatile boolean open;
     private boolean refused;
     private final List<byte[][]> queued = new ArrayList<>();
     private final List<Watched> watched = new ArrayList<>();
@@ -34,7 +35,7 @@ public final class Transaction {
     /** Where this connection's watched keys are registered; set by the first WATCH. */
     private WatchedKeys registry;
 
-    synchronized boolean open() {
+    boolean open() {
         return open;
     }
 

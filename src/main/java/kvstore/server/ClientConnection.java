@@ -35,6 +35,7 @@ final class ClientConnection implements Session {
     private volatile int readQuorum;
     private volatile int writeQuorum;
     private final kvstore.command.Transaction transaction = new kvstore.command.Transaction();
+    private final kvstore.command.Subscriptions subscriptions = new kvstore.command.Subscriptions();
 
     /** The requests to show the monitors once they have run (EXEC's come before EXEC); set only while someone monitors. */
     java.util.List<byte[][]> monitored;
@@ -179,6 +180,11 @@ final class ClientConnection implements Session {
     }
 
     @Override
+    public kvstore.command.Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
     public kvstore.command.Transaction transaction() {
         return transaction;
     }
@@ -186,6 +192,7 @@ final class ClientConnection implements Session {
     @Override
     public void reset() {
         transaction.discard();
+        subscriptions.clear();
         readQuorum = 0;
         writeQuorum = 0;
         db = 0;
@@ -203,7 +210,9 @@ final class ClientConnection implements Session {
     String info() {
         long now = System.currentTimeMillis();
         int multi = transaction.multiField();
-        String flags = monitor ? "O" : multi >= 0 ? "x" : "N";
+        int[] subs = subscriptions.counts();
+        String flags = (monitor ? "O" : "") + (subs[0] + subs[1] + subs[2] > 0 ? "P" : "") + (multi >= 0 ? "x" : "");
+        flags = flags.isEmpty() ? "N" : flags;
         return "id=" + id
                 + " addr=" + address
                 + " laddr=" + localAddress
@@ -213,7 +222,7 @@ final class ClientConnection implements Session {
                 + " idle=" + idleMillis(now) / 1000
                 + " flags=" + flags
                 + " db=" + db
-                + " sub=0 psub=0 ssub=0 multi=" + multi + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
+                + " sub=" + subs[0] + " psub=" + subs[1] + " ssub=" + subs[2] + " multi=" + multi + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
                 + " obl=0 oll=0 omem=0 tot-mem=0 events=r"
                 + " cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol

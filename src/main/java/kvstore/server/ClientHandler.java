@@ -70,6 +70,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean readPaused;
     /** Event loop only: this connection's replies wait for the end of the round (see {@link ReplyRound}). */
     private boolean inRound;
+    /** Event loop only: a flush of delivered Pub/Sub messages is queued. */
+    private boolean messageFlushScheduled;
+    /** Unread bytes beyond which a subscriber is disconnected (Redis's client-output-buffer-limit pubsub). */
+    private static final long PUBSUB_OUTPUT_LIMIT = 32L << 20;
 
     ClientHandler(ClientConnection client, CommandDispatcher dispatcher, ClientRegistry registry, ServerStats stats,
                   Executor executor) {
@@ -80,6 +84,46 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         this.executor = executor;
         this.blocking = dispatcher.blocking();
         client.unblocker = this::unblock;
+        client.subscriptions().sink(this::deliver);
+    }
+
+    /**
+     * Any thread: a Pub/Sub message for this connection. On its own event loop it joins the replies
+     * being written (a client publishing to itself gets the message before PUBLISH's reply, as in
+     * Redis); a flush follows unless a round of replies is under way. A subscriber that lets more
+     * than {@link #PUBSUB_OUTPUT_LIMIT} bytes pile up unread is disconnected, as Redis's pubsub
+     * output limit does.
+     */
+    private void deliver(Reply message) {
+        ChannelHandlerContext ctx = client.channel().pipeline().context(this);
+        if (ctx == null) {
+            return;
+        }
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> deliver(message));
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        io.netty.channel.ChannelOutboundBuffer ob = ctx.channel().unsafe().outboundBuffer();
+        if (ob != null && ob.totalPendingWriteBytes() > PUBSUB_OUTPUT_LIMIT) {
+            ctx.close();
+            return;
+        }
+        if (executor != null) {
+            outgoing.add(new Outgoing(message, null, false));
+            writeReady(ctx);
+            return;
+        }
+        write(ctx, message);
+        if (!inRound && !messageFlushScheduled) {
+            messageFlushScheduled = true;
+            ctx.executor().execute(() -> {
+                messageFlushScheduled = false;
+                flush(ctx);
+            });
+        }
     }
 
     /**
@@ -525,6 +569,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         registry.remove(client);
         client.transaction().discard(); // its watched keys leave the registry
+        client.subscriptions().clear();
         if (waiter != null) {
             dropWaiter(ctx, waiter);
             waiter = null;

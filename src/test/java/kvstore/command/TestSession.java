@@ -3,6 +3,12 @@ package kvstore.command;
 /** A connection's state without a connection, for running commands in-process. */
 final class TestSession implements Session {
     private final Transaction transaction = new Transaction();
+    private final Subscriptions subscriptions = new Subscriptions();
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
     private int db;
     private int protocol = 2;
 

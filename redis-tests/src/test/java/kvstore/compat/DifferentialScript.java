@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p>Script lines: a command in redis-cli quoting; '#' comments; and the prefixes
  * {@code @unordered} (compare top-level elements as a multiset), {@code @shape} (compare only the
- * RESP type and element count) and {@code @sleep ms}.
+ * RESP type and element count), {@code @replies n} (the command answers with n replies, each compared,
+ * as SUBSCRIBE does once per channel) and {@code @sleep ms}.
  */
 final class DifferentialScript {
     private enum Mode { EXACT, UNORDERED, SHAPE }
@@ -41,6 +42,12 @@ final class DifferentialScript {
                     continue;
                 }
                 Mode mode = Mode.EXACT;
+                int replies = 1;
+                if (line.startsWith("@replies ")) {
+                    String[] parts = line.split("\\s+", 3);
+                    replies = Integer.parseInt(parts[1]);
+                    line = parts[2];
+                }
                 if (line.startsWith("@sleep ")) {
                     Thread.sleep(Long.parseLong(line.substring(7).trim()));
                     continue;
@@ -58,17 +65,19 @@ final class DifferentialScript {
                 if (args == null || args.isEmpty()) {
                     throw new IllegalArgumentException(file + ":" + (n + 1) + ": cannot parse " + line);
                 }
-                RespValue expected = redis.call(args);
-                RespValue actual;
-                try {
-                    actual = kv.call(args);
-                } catch (IOException e) {
-                    divergences.add(where(n, line) + "\n  redis:   " + expected + "\n  kvstore: " + e);
-                    return divergences;
-                }
-                if (!matches(mode, expected, actual)) {
-                    divergences.add(where(n, line) + (mode == Mode.EXACT ? "" : " [" + mode.name().toLowerCase() + "]")
-                            + "\n  redis:   " + expected + "\n  kvstore: " + actual);
+                for (int r = 0; r < replies; r++) {
+                    RespValue expected = r == 0 ? redis.call(args) : redis.read();
+                    RespValue actual;
+                    try {
+                        actual = r == 0 ? kv.call(args) : kv.read();
+                    } catch (IOException e) {
+                        divergences.add(where(n, line) + "\n  redis:   " + expected + "\n  kvstore: " + e);
+                        return divergences;
+                    }
+                    if (!matches(mode, expected, actual)) {
+                        divergences.add(where(n, line) + (mode == Mode.EXACT ? "" : " [" + mode.name().toLowerCase() + "]")
+                                + "\n  redis:   " + expected + "\n  kvstore: " + actual);
+                    }
                 }
             }
         }

@@ -137,6 +137,34 @@ class RingIT {
     }
 
     @Test
+    void aMessagePublishedOnOneNodeReachesSubscribersOnEveryNode() throws Exception {
+        try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3")) {
+            try (RespConnection sub2 = new RespConnection(ring.port("n2"));
+                 RespConnection psub3 = new RespConnection(ring.port("n3"));
+                 RespConnection pub = new RespConnection(ring.port("n1"))) {
+                sub2.call("SUBSCRIBE", "ring:news");
+                psub3.call("PSUBSCRIBE", "ring:*");
+                for (int i = 0; i < 20; i++) {
+                    // PUBLISH counts this node's subscribers, as Redis Cluster does
+                    assertEquals("0", pub.call("PUBLISH", "ring:news", "m" + i).text());
+                }
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(List.of("message", "ring:news", "m" + i), strings(sub2.read()));
+                    assertEquals(List.of("pmessage", "ring:*", "ring:news", "m" + i), strings(psub3.read()));
+                }
+            }
+        }
+    }
+
+    private static List<String> strings(RespValue v) {
+        List<String> out = new ArrayList<>();
+        for (RespValue c : v.children()) {
+            out.add(c.text());
+        }
+        return out;
+    }
+
+    @Test
     void pipelinedRepliesKeepTheirOrderOffTheEventLoop() throws Exception {
         try (LocalRing ring = LocalRing.start(NO_RACKS, "--replication-factor", "3")) {
             try (RespConnection c = new RespConnection(ring.port("n1"))) {
