@@ -36,6 +36,7 @@ final class ClientCommand {
         client.subcommand(sub("list", -2, this::list, true, "Get the list of client connections", "2.4.0"));
         client.subcommand(sub("info", 2, this::info, false, "Returns information about the current client connection.", "6.2.0"));
         client.subcommand(sub("kill", -3, this::kill, true, "Kill the connection of a client", "2.4.0"));
+        client.subcommand(sub("reply", 3, this::reply, false, "Instruct the server whether to reply to commands", "3.2.0"));
         client.subcommand(sub("unblock", -3, this::unblock, true,
                 "Unblock a client blocked in a blocking command from a different connection", "5.0.0"));
         client.subcommand(sub("no-evict", 3, this::noEvict, true,
@@ -164,6 +165,23 @@ final class ClientCommand {
     }
 
     private static final ErrorReply UNBLOCKED = new ErrorReply("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+
+    /** CLIENT REPLY ON|OFF|SKIP: OFF and SKIP are not answered themselves. */
+    private Reply reply(Session s, byte[][] a) {
+        if (Args.is(a[2], "on")) {
+            s.replyMode(0);
+            return SimpleReply.OK;
+        }
+        if (Args.is(a[2], "off")) {
+            s.replyMode(1);
+            return Reply.NONE;
+        }
+        if (Args.is(a[2], "skip")) {
+            s.replyMode(2);
+            return Reply.NONE;
+        }
+        return ErrorReply.SYNTAX;
+    }
 
     /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked and now has its reply. */
     private Reply unblock(Session s, byte[][] a) {
@@ -311,6 +329,8 @@ final class ClientCommand {
                 "    Set client meta attr. Options are:",
                 "    * LIB-NAME: the client lib name.",
                 "    * LIB-VER: the client lib version.",
+                "REPLY (ON|OFF|SKIP)",
+                "    Control the replies sent to the current connection.",
                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
                 "    Unblock the specified blocked client.",
                 "NO-EVICT (ON|OFF)",

@@ -88,6 +88,14 @@ public final class CommandDispatcher {
      * changed nothing and is to run again at another pace.
      */
     public Reply dispatch(Session session, byte[][] argv, Pace pace) {
+        Reply reply = checkAndCall(session, argv, pace);
+        if (reply != null && !(reply instanceof Blocked) && session.dropReply()) {
+            return Reply.NONE; // CLIENT REPLY OFF or SKIP
+        }
+        return reply;
+    }
+
+    private Reply checkAndCall(Session session, byte[][] argv, Pace pace) {
         Transaction tx = session.transaction();
         CommandSpec spec = table.lookup(argv[0]);
         if (spec == null) {

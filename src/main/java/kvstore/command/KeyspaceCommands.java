@@ -74,6 +74,7 @@ final class KeyspaceCommands {
         new CopyMoveCommands(ctx).register(t);
         new ObjectCommand(ctx).register(t);
         new SortCommand(ctx).register(t);
+        new DumpCommands(ctx).register(t);
     }
 
     /** DEL and UNLINK: kvstore frees values on the caller's thread either way. */

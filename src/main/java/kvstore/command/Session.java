@@ -54,6 +54,19 @@ public interface Session {
         throw new UnsupportedOperationException("this session has no quorums");
     }
 
+    /** CLIENT REPLY ON (0), OFF (1) or SKIP (2): whether replies are sent. */
+    default void replyMode(int mode) {
+        throw new UnsupportedOperationException("this session always replies");
+    }
+
+    /**
+     * Called once per command with its reply: true if the reply is to be dropped (CLIENT REPLY OFF, or
+     * the command after CLIENT REPLY SKIP). Moves a SKIP on to the next command.
+     */
+    default boolean dropReply() {
+        return false;
+    }
+
     /** The connection's Pub/Sub subscriptions. */
     Subscriptions subscriptions();
 

@@ -36,6 +36,10 @@ final class ClientConnection implements Session {
     private volatile int writeQuorum;
     private final kvstore.command.Transaction transaction = new kvstore.command.Transaction();
     private final kvstore.command.Subscriptions subscriptions = new kvstore.command.Subscriptions();
+    /** CLIENT REPLY state; only the connection's own commands touch it, one at a time. */
+    private boolean repliesOff;
+    private boolean skipThis;
+    private boolean skipNext;
 
     /** The requests to show the monitors once they have run (EXEC's come before EXEC); set only while someone monitors. */
     java.util.List<byte[][]> monitored;
@@ -43,6 +47,9 @@ final class ClientConnection implements Session {
     volatile java.util.function.Predicate<kvstore.resp.Reply> unblocker = r -> false;
     /** True while this connection is in the registry's monitor list. */
     boolean registeredMonitor;
+
+    /** Bytes of the current read still in the query buffer (CLIENT LIST's qbuf). */
+    volatile int queryBufferBytes;
 
     /** Replies accumulated during one read burst, flushed when the burst ends. */
     ByteBuf pending;
@@ -180,6 +187,27 @@ final class ClientConnection implements Session {
     }
 
     @Override
+    public void replyMode(int mode) {
+        switch (mode) {
+            case 0 -> {
+                repliesOff = false;
+                skipThis = false;
+                skipNext = false;
+            }
+            case 1 -> repliesOff = true;
+            default -> skipNext = !repliesOff;
+        }
+    }
+
+    @Override
+    public boolean dropReply() {
+        boolean drop = repliesOff || skipThis;
+        skipThis = skipNext;
+        skipNext = false;
+        return drop;
+    }
+
+    @Override
     public kvstore.command.Subscriptions subscriptions() {
         return subscriptions;
     }
@@ -222,7 +250,8 @@ final class ClientConnection implements Session {
                 + " idle=" + idleMillis(now) / 1000
                 + " flags=" + flags
                 + " db=" + db
-                + " sub=" + subs[0] + " psub=" + subs[1] + " ssub=" + subs[2] + " multi=" + multi + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
+                + " sub=" + subs[0] + " psub=" + subs[1] + " ssub=" + subs[2] + " multi=" + multi
+                + " qbuf=" + queryBufferBytes + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0"
                 + " obl=0 oll=0 omem=0 tot-mem=0 events=r"
                 + " cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol

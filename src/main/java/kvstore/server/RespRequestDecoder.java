@@ -46,8 +46,16 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf b) {
             stats.netInput(b.readableBytes());
+            // CLIENT LIST's qbuf while this read's commands run: what was read and not yet cleared, as Redis's query buffer
+            client.queryBufferBytes = b.readableBytes() + internalBuffer().readableBytes();
         }
         super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        client.queryBufferBytes = internalBuffer().readableBytes(); // an incomplete request waits there
+        super.channelReadComplete(ctx);
     }
 
     @Override
