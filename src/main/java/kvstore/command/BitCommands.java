@@ -7,7 +7,9 @@ import kvstore.resp.ErrorReply;
 import kvstore.resp.IntegerReply;
 import kvstore.resp.Reply;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static kvstore.command.CommandFlag.DENYOOM;
 import static kvstore.command.CommandFlag.FAST;
@@ -15,7 +17,7 @@ import static kvstore.command.CommandFlag.READONLY;
 import static kvstore.command.CommandFlag.WRITE;
 
 /**
- * SETBIT, GETBIT, BITCOUNT, BITPOS and BITOP (Redis bitops.c): strings as arrays of bits, bit 0 being
+ * SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and BITFIELD_RO (Redis bitops.c): strings as arrays of bits, bit 0 being
  * the most significant bit of the first byte. Ranges, negative indexes, BIT/BYTE units and error
  * texts follow Redis 7.0.
  */
@@ -42,6 +44,11 @@ final class BitCommands {
                 .doc("Find first bit set or clear in a string", "2.8.7").build());
         t.add(spec("bitop", -4, this::bitop, "write", "slow").flags(WRITE, DENYOOM).keys(2, -1, 1)
                 .doc("Perform bitwise operations between strings", "2.6.0").build());
+        t.add(spec("bitfield", -2, (s, a) -> bitfield(s, a, false), "write", "slow").flags(WRITE, DENYOOM)
+                .keys(1, 1, 1).doc("Perform arbitrary bitfield integer operations on strings", "3.2.0").build());
+        t.add(spec("bitfield_ro", -2, (s, a) -> bitfield(s, a, true), "read", "fast").flags(READONLY, FAST)
+                .keys(1, 1, 1).doc("Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+                        "6.0.0").build());
     }
 
     private static CommandSpec.Builder spec(String name, int arity, Command command, String access, String speed) {
@@ -265,6 +272,190 @@ final class BitCommands {
             ks.delete(db, a[2]);
         }
         return IntegerReply.of(maxLen);
+    }
+
+    // ---- BITFIELD
+
+    private static final ErrorReply BAD_TYPE = ErrorReply.err(
+            "Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
+    private static final int GET = 0;
+    private static final int SET = 1;
+    private static final int INCRBY = 2;
+    private static final int WRAP = 0;
+    private static final int SAT = 1;
+    private static final int FAIL = 2;
+
+    /** One BITFIELD operation: what, where, how wide, signed or not, its argument and the overflow rule then in force. */
+    private record Op(int code, long offset, int bits, boolean signed, long value, int overflow) {
+    }
+
+    private Reply bitfield(Session s, byte[][] a, boolean readonly) {
+        List<Op> ops = new ArrayList<>();
+        int overflow = WRAP;
+        boolean writes = false;
+        long highest = 0;
+        for (int j = 2; j < a.length; j++) {
+            int left = a.length - j - 1;
+            int code;
+            if (Args.is(a[j], "get") && left >= 2) {
+                code = GET;
+            } else if (Args.is(a[j], "set") && left >= 3) {
+                code = SET;
+            } else if (Args.is(a[j], "incrby") && left >= 3) {
+                code = INCRBY;
+            } else if (Args.is(a[j], "overflow") && left >= 1) {
+                j++;
+                if (Args.is(a[j], "wrap")) {
+                    overflow = WRAP;
+                } else if (Args.is(a[j], "sat")) {
+                    overflow = SAT;
+                } else if (Args.is(a[j], "fail")) {
+                    overflow = FAIL;
+                } else {
+                    return ErrorReply.err("Invalid OVERFLOW type specified");
+                }
+                continue;
+            } else {
+                return ErrorReply.SYNTAX;
+            }
+            String type = Args.str(a[j + 1]);
+            boolean signed = type.startsWith("i");
+            long bits = type.length() > 1 && (signed || type.startsWith("u")) ? Args.parseLong(
+                    type.substring(1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) : Args.INVALID;
+            if (bits == Args.INVALID || bits < 1 || bits > (signed ? 64 : 63)) {
+                return BAD_TYPE;
+            }
+            byte[] off = a[j + 2];
+            boolean hash = off.length > 1 && off[0] == '#';
+            long offset = offset(hash ? Arrays.copyOfRange(off, 1, off.length) : off);
+            if (offset < 0 || hash && (offset = offset * bits) >>> 3 >= ctx.config().getLong("proto-max-bulk-len")) {
+                return BAD_OFFSET;
+            }
+            long value = 0;
+            if (code != GET) {
+                writes = true;
+                highest = Math.max(highest, offset + bits - 1);
+                value = Args.parseLong(a[j + 3]);
+                if (value == Args.INVALID && !Args.isLong(a[j + 3])) {
+                    return ErrorReply.NOT_INTEGER;
+                }
+            }
+            ops.add(new Op(code, offset, (int) bits, signed, value, overflow));
+            j += code == GET ? 2 : 3;
+        }
+        int db = s.db();
+        byte[] v;
+        Entry e = null;
+        if (!writes) {
+            v = read(db, a[1]);
+        } else {
+            if (readonly) {
+                return ErrorReply.err("BITFIELD_RO only supports the GET subcommand");
+            }
+            e = ks.get(db, a[1]);
+            if (e != null && e.type() != ValueType.STRING) {
+                return ErrorReply.WRONGTYPE;
+            }
+            int need = (int) (highest >>> 3) + 1;
+            byte[] old = e == null ? new byte[0] : e.value();
+            v = old.length >= need ? old.clone() : Arrays.copyOf(old, need);
+        }
+        boolean changed = e == null && writes || v != null && e != null && v.length != e.value().length;
+        List<Reply> out = new ArrayList<>(ops.size());
+        for (Op op : ops) {
+            long old = field(v, op.offset, op.bits, op.signed);
+            if (op.code == GET) {
+                out.add(IntegerReply.of(old));
+                continue;
+            }
+            long[] r = op.code == INCRBY ? overflowed(old, op.value, op) : overflowed(op.value, 0, op);
+            if (r[0] != 0 && op.overflow == FAIL) {
+                out.add(kvstore.resp.NullReply.BULK);
+                continue;
+            }
+            long next = r[0] != 0 ? r[1] : op.code == INCRBY ? old + op.value : op.value;
+            out.add(IntegerReply.of(op.code == INCRBY ? next : old));
+            setField(v, op.offset, op.bits, next);
+            changed |= next != old;
+        }
+        if (writes && changed) {
+            ks.put(db, a[1], e == null ? Entry.string(v, Entry.NO_EXPIRY) : e.withValue(v));
+        }
+        return kvstore.resp.ArrayReply.of(out);
+    }
+
+    /** The {@code bits}-wide integer at bit {@code offset} (zeros past the end), sign-extended if signed. */
+    private static long field(byte[] v, long offset, int bits, boolean signed) {
+        long x = 0;
+        for (int j = 0; j < bits; j++) {
+            long bit = offset + j;
+            int index = (int) (bit >>> 3);
+            int b = v != null && index < v.length ? (v[index] >> (7 - (int) (bit & 7))) & 1 : 0;
+            x = (x << 1) | b;
+        }
+        if (signed && bits < 64 && (x & (1L << (bits - 1))) != 0) {
+            x |= -1L << bits;
+        }
+        return x;
+    }
+
+    private static void setField(byte[] v, long offset, int bits, long value) {
+        for (int j = 0; j < bits; j++) {
+            long bit = offset + j;
+            int index = (int) (bit >>> 3);
+            int mask = 1 << (7 - (int) (bit & 7));
+            if (((value >>> (bits - 1 - j)) & 1) != 0) {
+                v[index] |= (byte) mask;
+            } else {
+                v[index] &= (byte) ~mask;
+            }
+        }
+    }
+
+    /**
+     * Redis's checkSignedBitfieldOverflow / checkUnsignedBitfieldOverflow for {@code value + incr}:
+     * {0, 0} if it fits, else {1 or -1, the wrapped or saturated value}.
+     */
+    private static long[] overflowed(long value, long incr, Op op) {
+        int bits = op.bits;
+        if (!op.signed) {
+            long max = (1L << bits) - 1;
+            long maxIncr = max - value;
+            long minIncr = -value;
+            int dir = 0;
+            if (Long.compareUnsigned(value, max) > 0 || (incr > 0 && incr > maxIncr)) {
+                dir = 1;
+            } else if (incr < 0 && incr < minIncr) {
+                dir = -1;
+            }
+            if (dir == 0) {
+                return new long[] {0, 0};
+            }
+            long limit = op.overflow == WRAP ? (value + incr) & max : dir > 0 ? max : 0;
+            return new long[] {dir, limit};
+        }
+        long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+        long min = -max - 1;
+        long maxIncr = max - value;
+        long minIncr = min - value;
+        int dir = 0;
+        if (value > max || (bits != 64 && incr > maxIncr) || (value >= 0 && incr > 0 && incr > maxIncr)) {
+            dir = 1;
+        } else if (value < min || (bits != 64 && incr < minIncr) || (value < 0 && incr < 0 && incr < minIncr)) {
+            dir = -1;
+        }
+        if (dir == 0) {
+            return new long[] {0, 0};
+        }
+        if (op.overflow != WRAP) {
+            return new long[] {dir, dir > 0 ? max : min};
+        }
+        long c = value + incr;
+        if (bits < 64) {
+            long mask = -1L << bits;
+            c = (c & (1L << (bits - 1))) != 0 ? c | mask : c & ~mask;
+        }
+        return new long[] {dir, c};
     }
 
     /** A byte of a source, 0 past its end (a shorter string is padded with zeros). */
