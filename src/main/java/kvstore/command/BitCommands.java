@@ -57,16 +57,8 @@ final class BitCommands {
 
     /** A string's bytes for reading (lookupKeyRead with the type check), or null if absent. */
     private byte[] read(int db, byte[] key) {
-        Entry e = ks.get(db, key);
-        if (e == null) {
-            ctx.stats().miss();
-            return null;
-        }
-        ctx.stats().hit();
-        if (e.type() != ValueType.STRING) {
-            throw new WrongTypeException();
-        }
-        return e.value();
+        Entry e = StringCommands.readString(ctx, db, key);
+        return e == null ? null : e.value();
     }
 
     /** getBitOffsetFromArgument: 0 <= offset, and its byte within proto-max-bulk-len; -1 if not. */

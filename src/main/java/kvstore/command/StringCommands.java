@@ -91,7 +91,12 @@ final class StringCommands {
      * hit or miss; throws {@link WrongTypeException} for another type.
      */
     private Entry readString(int db, byte[] key) {
-        Entry e = ks.get(db, key);
+        return readString(ctx, db, key);
+    }
+
+    /** As {@link #readString(int, byte[])}, for the other string commands (the bit commands). */
+    static Entry readString(CommandContext ctx, int db, byte[] key) {
+        Entry e = ctx.keyspace().get(db, key);
         if (e == null) {
             ctx.stats().miss();
             return null;
