@@ -142,7 +142,8 @@ public final class CommandDispatcher {
     private Reply call(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
         session.setLastCommand(spec.name());
         int db = session.db();
-        long[] before = watched.any() && spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 ? changes(spec, db, argv) : null;
+        boolean watchable = spec.has(CommandFlag.WRITE) && spec.firstKey() > 0 && watched.any();
+        long[] before = watchable ? changes(spec, db, argv) : null;
         long start = System.nanoTime();
         Reply reply;
         try {
@@ -156,7 +157,7 @@ public final class CommandDispatcher {
         }
         CommandListener l = listener;
         if (l != null) {
-            l.beforeCommand(session, spec, argv); // after EXEC's own commands, as Redis feeds the monitors
+            l.commandRan(session, spec, argv); // after EXEC's own commands, as Redis feeds the monitors
         }
         if (before != null) {
             touchWatched(spec, db, argv, before);

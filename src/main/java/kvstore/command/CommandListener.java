@@ -1,6 +1,6 @@
 package kvstore.command;
 
-/** Told of every command about to run (MONITOR); must be cheap when nobody listens. */
+/** Told of every command once it has run (MONITOR, INFO persistence); must be cheap when nobody listens. */
 public interface CommandListener {
-    void beforeCommand(Session session, CommandSpec spec, byte[][] argv);
+    void commandRan(Session session, CommandSpec spec, byte[][] argv);
 }

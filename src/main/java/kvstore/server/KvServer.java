@@ -249,7 +249,7 @@ public final class KvServer implements ServerControl, CommandListener {
      * are those after execution) and counts writes for INFO persistence.
      */
     @Override
-    public void beforeCommand(Session session, CommandSpec spec, byte[][] argv) {
+    public void commandRan(Session session, CommandSpec spec, byte[][] argv) {
         if (spec.has(CommandFlag.WRITE)) {
             stats.dirty();
         }
