@@ -89,8 +89,9 @@ public final class CommandDispatcher {
      */
     public Reply dispatch(Session session, byte[][] argv, Pace pace) {
         Reply reply = checkAndCall(session, argv, pace);
-        if (reply != null && !(reply instanceof Blocked) && session.dropReply()) {
-            return Reply.NONE; // CLIENT REPLY OFF or SKIP
+        if (reply != null && !(reply instanceof Blocked) && session.dropReply()
+                && !(reply instanceof kvstore.resp.ReplySequence)) {
+            return Reply.NONE; // CLIENT REPLY OFF or SKIP; (un)subscribe confirmations are pushes and still go
         }
         return reply;
     }

@@ -34,6 +34,16 @@ class ClientReplyIT extends OneServerIT {
         }
     }
 
+    @Test
+    void subscribeConfirmationsAndMessagesStillComeWithRepliesOff() throws Exception {
+        try (RespConnection sub = new RespConnection(server.port()); RespConnection pub = new RespConnection(server.port())) {
+            sub.send(RespConnection.encode(List.of("CLIENT".getBytes(), "REPLY".getBytes(), "OFF".getBytes())));
+            assertEquals("*3\r\n$9\r\nsubscribe\r\n$5\r\ncr:ch\r\n:1\r\n", raw(sub.call("SUBSCRIBE", "cr:ch")));
+            assertEquals(":1\r\n", raw(pub.call("PUBLISH", "cr:ch", "m")));
+            assertEquals("*3\r\n$7\r\nmessage\r\n$5\r\ncr:ch\r\n$1\r\nm\r\n", raw(sub.read()));
+        }
+    }
+
     private static String raw(RespValue v) {
         return new String(v.raw(), StandardCharsets.ISO_8859_1);
     }
