@@ -11,9 +11,9 @@ final class TransactionLocks {
 
     /**
      * The distinct stripes, in order, of the keys of {@code commands} (their specs alongside), starting
-     * in database {@code db} and following the SELECTs among them. The keys MOVE and COPY write in
-     * another database, and SORT's STORE destination, count too, so that their commands never take a
-     * stripe out of order.
+     * in database {@code db} and following the SELECTs among them, as {@link CommandSpec#keyPositions}
+     * finds them. The keys MOVE and COPY write in another database count too, so that their commands
+     * never take a stripe out of order.
      */
     static int[] stripes(List<CommandSpec> specs, List<byte[][]> commands, int db) {
         int[] out = new int[16];
@@ -26,23 +26,15 @@ final class TransactionLocks {
                 db = d >= 0 && d < 256 ? (int) d : db;
                 continue;
             }
-            if (spec.firstKey() <= 0) {
-                continue;
-            }
-            int last = spec.lastKey() < 0 ? argv.length + spec.lastKey() : Math.min(spec.lastKey(), argv.length - 1);
-            int step = Math.max(1, spec.keyStep());
-            for (int i = spec.firstKey(); i <= last; i += step) {
-                out = add(out, n++, KeyLocks.stripe(db, argv[i]));
+            int[] keys = spec.keyPositions(argv); // fixed positions or the command's KeyFinder (SORT's STORE)
+            if (keys != null) {
+                for (int k : keys) {
+                    out = add(out, n++, KeyLocks.stripe(db, argv[k]));
+                }
             }
             int other = otherDb(spec.name(), argv);
             if (other >= 0) {
                 out = add(out, n++, KeyLocks.stripe(other, argv[spec.name().equals("move") ? 1 : 2]));
-            }
-            if (spec.name().equals("sort")) {
-                int[] keys = SortCommand.keys(argv);
-                if (keys.length > 1) {
-                    out = add(out, n++, KeyLocks.stripe(db, argv[keys[1]]));
-                }
             }
         }
         int distinct = KeyLocks.normalise(out, n);
