@@ -125,7 +125,7 @@ public final class LsmEngine implements Engine {
                     }
                 }
             }
-            recovered = new Memtable(segments.isEmpty() ? maxNumber + 1 : segments.firstKey(), options.memtableSize());
+            recovered = new Memtable(segments.isEmpty() ? maxNumber + 1 : segments.firstKey());
             replay(segments, recovered);
             nextFile = new AtomicLong(maxNumber + 1);
             commitLog = new CommitLog(dir, options.fsync(), options.segmentSize(), nextFile.getAndIncrement());
@@ -515,7 +515,7 @@ public final class LsmEngine implements Engine {
             List<Memtable> frozen = new ArrayList<>(s.frozen.size() + 1);
             frozen.add(s.active);
             frozen.addAll(s.frozen);
-            publish(new TableSet(new Memtable(segment, options.memtableSize()), frozen, s.levels));
+            publish(new TableSet(new Memtable(segment), frozen, s.levels));
         }
         wake();
     }

@@ -26,18 +26,12 @@ final class Memtable {
      * at a time (the engine's write lock); reads come from any thread.
      */
     private final ConcurrentSkipListMap<byte[], MemCell> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-    private final CellIndex index;
+    private final CellIndex index = new CellIndex();
     private final AtomicLong bytes = new AtomicLong();
     private final long firstSegment;
 
     Memtable(long firstSegment) {
-        this(firstSegment, 1 << 20);
-    }
-
-    /** {@code capacityBytes}: the memtable size, from which the index is sized to start with. */
-    Memtable(long firstSegment, long capacityBytes) {
         this.firstSegment = firstSegment;
-        this.index = new CellIndex((int) Math.min(1 << 20, capacityBytes / (4 * ENTRY_OVERHEAD)));
     }
 
     /** The first commit-log segment holding this memtable's writes. */

@@ -21,7 +21,7 @@ class CellIndexTest {
 
     @Test
     void growsAndFindsEveryKeyByContent() {
-        CellIndex index = new CellIndex(1);
+        CellIndex index = new CellIndex();
         MemCell[] cells = new MemCell[10_000];
         for (int i = 0; i < cells.length; i++) {
             cells[i] = cell(i);
@@ -35,7 +35,7 @@ class CellIndexTest {
 
     @Test
     void keysWhoseHashesCollideAreTellApartByTheirBytes() {
-        CellIndex index = new CellIndex(1);
+        CellIndex index = new CellIndex();
         MemCell a = new MemCell(42, key(1), new byte[] {1});
         MemCell b = new MemCell(42, key(2), new byte[] {2});
         index.add(a);
@@ -47,7 +47,7 @@ class CellIndexTest {
 
     @Test
     void aRemovedCellMatchesNoKeyAndARebuildKeepsTheLiveOnes() {
-        CellIndex index = new CellIndex(1);
+        CellIndex index = new CellIndex();
         for (int i = 0; i < 1000; i++) {
             MemCell c = cell(i);
             index.add(c);
@@ -75,7 +75,7 @@ class CellIndexTest {
 
     @Test
     void readersSeeEveryAddedCellWhileTheTableGrows() throws Exception {
-        CellIndex index = new CellIndex(1);
+        CellIndex index = new CellIndex();
         int n = 200_000;
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> failure = new AtomicReference<>();
