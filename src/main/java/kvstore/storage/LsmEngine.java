@@ -228,11 +228,27 @@ public final class LsmEngine implements Engine {
     private <T> T read(byte[] key, Decoder<T> decoder) {
         long hash = BloomFilter.hash(key);
         MemCell cell = current.active.cell(key, hash);
-        if (cell != null) {
+        while (cell != null) {
+            int stamp = cell.readBegin();
             byte[] e = cell.entry();
-            if (e != null) {
-                int n = e.length - cell.keyLength;
-                return n == 0 ? null : decoder.decode(e, cell.keyLength, n);
+            if (e == null) {
+                break;
+            }
+            int n = e.length - cell.keyLength;
+            if (n == 0) {
+                return null;
+            }
+            T value;
+            try {
+                value = decoder.decode(e, cell.keyLength, n);
+            } catch (RuntimeException torn) { // bytes overwritten mid-decode, or really corrupt
+                if (cell.readValid(stamp)) {
+                    throw torn;
+                }
+                continue;
+            }
+            if (cell.readValid(stamp)) {
+                return value;
             }
         }
         byte[] raw = getRaw(key, hash);

@@ -1,5 +1,7 @@
 package kvstore.storage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -13,13 +15,33 @@ import java.util.Arrays;
  * objects, each a likely cache miss, and the misses cost more than decoding the entry, which the key
  * comparison has just brought into the cache.)
  *
- * <p>One writer at a time (the engine's write lock) replaces the entry; readers see the old or the new.
+ * <p>One writer at a time (the engine's write lock) changes the value. A value of another length gets a
+ * new entry, which readers see whole or not at all. A value of the same length, the common overwrite
+ * (a counter, a fixed-size record, the next version of an element), is copied over the old bytes in
+ * place under a sequence lock, so that a key's entry stays where it is in memory: replacing it would
+ * leave the live entries of a busy memtable strewn over the young generation among the garbage of
+ * every request, and GETs right after a burst of SETs were 10-15% slower for the cache and TLB
+ * misses. Readers of the value therefore take {@link #readBegin()} before and check
+ * {@link #readValid(int)} after, retrying if the bytes changed under them. The key's bytes never
+ * change in place.
  */
 final class MemCell {
+    private static final VarHandle SEQ;
+
+    static {
+        try {
+            SEQ = MethodHandles.lookup().findVarHandle(MemCell.class, "seq", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The key's {@link BloomFilter#hash}. */
     final long hash;
     final int keyLength;
     private volatile byte[] entry;
+    /** Sequence lock over the value bytes of {@code entry}: odd while the writer overwrites them. */
+    private int seq;
 
     MemCell(long hash, byte[] key, byte[] value) {
         this.hash = hash;
@@ -42,18 +64,42 @@ final class MemCell {
         return e != null && Arrays.equals(e, 0, keyLength, key, 0, keyLength);
     }
 
-    /** The key's bytes followed by the value's, or null once removed; callers must not modify it. */
+    /**
+     * The key's bytes followed by the value's, or null once removed; callers must not modify it, and
+     * must read the value bytes between {@link #readBegin()} and {@link #readValid(int)}.
+     */
     byte[] entry() {
         return entry;
     }
 
+    /** Starts a read of the value bytes: the stamp to pass to {@link #readValid(int)}. */
+    int readBegin() {
+        int s;
+        while (((s = (int) SEQ.getAcquire(this)) & 1) != 0) {
+            Thread.onSpinWait();
+        }
+        return s;
+    }
+
+    /** True if the value bytes did not change since {@link #readBegin()} returned {@code stamp}. */
+    boolean readValid(int stamp) {
+        VarHandle.loadLoadFence();
+        return (int) SEQ.getOpaque(this) == stamp;
+    }
+
     /** A copy of the encoded value ({@link InternalIterator#TOMBSTONE} for a tombstone), or null once removed. */
     byte[] value() {
-        byte[] e = entry;
-        if (e == null) {
-            return null;
+        for (;;) {
+            int stamp = readBegin();
+            byte[] e = entry;
+            if (e == null) {
+                return null;
+            }
+            byte[] v = e.length == keyLength ? InternalIterator.TOMBSTONE : Arrays.copyOfRange(e, keyLength, e.length);
+            if (readValid(stamp)) {
+                return v;
+            }
         }
-        return e.length == keyLength ? InternalIterator.TOMBSTONE : Arrays.copyOfRange(e, keyLength, e.length);
     }
 
     int valueLength() {
@@ -70,8 +116,17 @@ final class MemCell {
      * of the previous value.
      */
     int set(byte[] key, byte[] value) {
-        int prev = valueLength();
-        entry = value == null ? null : entry(key, value);
+        byte[] e = entry;
+        int prev = e == null ? 0 : e.length - keyLength;
+        if (e != null && value != null && value.length == prev) {
+            int s = seq;
+            SEQ.setOpaque(this, s + 1);
+            VarHandle.storeStoreFence();
+            System.arraycopy(value, 0, e, keyLength, prev);
+            SEQ.setRelease(this, s + 2);
+        } else {
+            entry = value == null ? null : entry(key, value);
+        }
         return prev;
     }
 }

@@ -104,4 +104,40 @@ class ConcurrentAccessTest {
             }
         }
     }
+
+    @Test
+    void aValueOverwrittenInPlaceIsReadWholeOrNotAtAll() throws Exception {
+        // values of one length, so the memtable copies each over the last in place
+        String[] values = {"a".repeat(64), "b".repeat(64), "c".repeat(64)};
+        try (LsmEngine e = new LsmEngine(dir, TestData.small())) {
+            byte[] key = b("k");
+            e.put(key, set(values[0]));
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                readers.add(new Thread(() -> {
+                    try {
+                        while (!done.get()) {
+                            String v = value(e.get(key));
+                            String w = new String(e.getWinner(key).value(), java.nio.charset.StandardCharsets.UTF_8);
+                            assertTrue(List.of(values).contains(v), v);
+                            assertTrue(List.of(values).contains(w), w);
+                        }
+                    } catch (Throwable x) {
+                        failure.compareAndSet(null, x);
+                    }
+                }));
+            }
+            readers.forEach(Thread::start);
+            for (int i = 0; i < 200_000 && failure.get() == null; i++) {
+                e.put(key, set(values[i % values.length]));
+            }
+            done.set(true);
+            for (Thread r : readers) {
+                r.join();
+            }
+            assertNull(failure.get());
+        }
+    }
 }
