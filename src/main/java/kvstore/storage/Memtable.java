@@ -1,10 +1,5 @@
 package kvstore.storage;
 
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,21 +9,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Memtable {
     /**
-     * Per-entry heap overhead for the size estimate, beyond the key and value bytes: the skip-list
-     * node and its share of index nodes, the hash index slots, the cell and its entry array's header.
-     * Measured at 131 bytes per set member and 142 per string key (heap after a full GC, before and
+     * Per-entry heap overhead for the size estimate, beyond the key and value bytes: the entry's share
+     * of the ordered index's leaves (offset, head, slot, spare room) and inner nodes, the hash index
+     * slots, the cell and its entry array's header. Measured at 120-122 bytes per string key and
+     * 134-136 per set member, inserted in random or in key order (heap after a full GC, before and
      * after loading a million of each into one memtable), so {@code memtable-size} bounds the heap the
-     * memtable really takes. (It was 256, which flushed memtables at about 60% of their size.)
+     * memtable really takes. (The same measurement gave 142 and 154 with the skip list the tree
+     * replaced, whose estimate was 144; before that it was 256, which flushed memtables at about 60%
+     * of their size.)
      */
-    static final int ENTRY_OVERHEAD = 144;
+    static final int ENTRY_OVERHEAD = 136;
 
     /**
-     * Keys are indexed twice: the skip list keeps storage order for flushes and range walks, and a
-     * hash index answers point reads and overwrites, since a skip-list lookup over a memtable bigger
-     * than the CPU caches costs a cache miss per level. Both point at the same cell. Writes come one
-     * at a time (the engine's write lock); reads come from any thread.
+     * Keys are indexed twice: a B+tree ({@link CellTree}) keeps storage order for flushes and range
+     * walks, and a hash index answers point reads and overwrites, since even the tree's search misses
+     * the CPU cache a few times over a memtable bigger than the caches. Both point at the same cell, so
+     * only a new key or a removal touches the tree. Writes come one at a time (the engine's write
+     * lock); reads, walks included, come from any thread without locks.
      */
-    private final ConcurrentSkipListMap<byte[], MemCell> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final CellTree tree = new CellTree();
     private final CellIndex index = new CellIndex();
     private final AtomicLong bytes = new AtomicLong();
     private final long firstSegment;
@@ -50,7 +49,7 @@ final class Memtable {
         if (cell == null) {
             cell = new MemCell(h, key, value);
             index.add(cell);
-            map.put(key, cell);
+            tree.put(key, cell);
             delta = key.length + ENTRY_OVERHEAD + value.length;
         } else {
             delta = value.length - cell.set(key, value);
@@ -65,7 +64,7 @@ final class Memtable {
     void removeEntry(byte[] key) {
         MemCell cell = index.get(key, BloomFilter.hash(key));
         if (cell != null) {
-            map.remove(key, cell);
+            tree.remove(key, cell);
             int prev = cell.set(key, null);
             index.markRemoved();
             bytes.addAndGet(-(key.length + ENTRY_OVERHEAD + prev));
@@ -92,24 +91,16 @@ final class Memtable {
     }
 
     int size() {
-        return map.size();
+        return tree.size();
     }
 
     boolean isEmpty() {
-        return map.isEmpty();
+        return tree.isEmpty();
     }
 
+    /** A walk over {@code [from, to)} (null bounds are open); an empty or inverted range is empty. */
     InternalIterator iterator(byte[] from, byte[] to) {
-        NavigableMap<byte[], MemCell> sub;
-        if (from == null) {
-            sub = to == null ? map : map.headMap(to, false);
-        } else if (to == null) {
-            sub = map.tailMap(from, true);
-        } else {
-            // an empty or inverted range is simply empty (subMap would throw)
-            sub = Arrays.compareUnsigned(from, to) >= 0 ? map.subMap(from, true, from, false) : map.subMap(from, true, to, false);
-        }
-        Iterator<Map.Entry<byte[], MemCell>> it = sub.entrySet().iterator();
+        CellTree.Cursor cursor = tree.cursor(from, to);
         return new InternalIterator() {
             private byte[] key;
             private byte[] value;
@@ -137,11 +128,10 @@ final class Memtable {
             @Override
             public void next() {
                 key = null;
-                while (it.hasNext()) {
-                    Map.Entry<byte[], MemCell> e = it.next();
-                    byte[] v = e.getValue().value();
+                while (cursor.next()) {
+                    byte[] v = cursor.cell().value();
                     if (v != null) {
-                        key = e.getKey();
+                        key = cursor.key();
                         value = v;
                         return;
                     }

@@ -8,9 +8,11 @@
  *   <li><b>Commit log</b> ({@link kvstore.storage.CommitLog}): segmented, CRC32C per record, group
  *       commit on one thread; {@code appendfsync always|everysec|no}. Replay cuts a torn tail and
  *       reports corruption in the middle with file and offset.</li>
- *   <li><b>Memtable</b> ({@link kvstore.storage.Memtable}): a {@code ConcurrentSkipListMap} of
- *       encoded values ordered by unsigned key bytes for walks and flushes, plus an open-addressing
- *       hash index ({@link kvstore.storage.CellIndex}) for point reads, whose hits cost three cache
+ *   <li><b>Memtable</b> ({@link kvstore.storage.Memtable}): a B+tree
+ *       ({@link kvstore.storage.CellTree}: leaves changed in place under a sequence lock, inner nodes
+ *       copied on write, lock-free readers) of encoded values ordered by unsigned key bytes for walks
+ *       and flushes, plus an open-addressing hash index ({@link kvstore.storage.CellIndex}) for
+ *       point reads, whose hits cost three cache
  *       misses (slot, cell, key-and-value array); frozen at {@code memtableSize} together with a
  *       log segment switch, flushed by a background thread to a level-0 table. Writers are held back
  *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that.</li>

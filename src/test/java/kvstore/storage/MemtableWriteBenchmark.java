@@ -8,8 +8,8 @@ import java.util.Random;
 /**
  * Insertions and removals of new keys in one memtable, as a sorted set's score index sees them under
  * redis-benchmark's ZADD (each member moves to a random score: its old index key is removed and a new
- * one inserted): the cost that shows is the ordered index's (the skip list's), whose searches miss the
- * CPU cache once the memtable outgrows it. Not part of the test run (the name matches no surefire
+ * one inserted): the cost that shows is the ordered index's ({@link CellTree}; it was a skip list),
+ * whose searches miss the CPU cache once the memtable outgrows it. Not part of the test run (the name matches no surefire
  * pattern). From the repository root, after the {@code mvn ... dependency:build-classpath} step in the
  * Javadoc of {@code bench.LsmBenchmark}:
  *
