@@ -46,7 +46,7 @@ public final class MemtableScanBenchmark {
         byte[][] keys = new byte[n][];
         byte[] value = new byte[] {1, 2, 3};
         for (int i = 0; i < n; i++) {
-            keys[i] = indexKey(prefix, r.nextLong(), String.format("element:%012d", i).getBytes());
+            keys[i] = MemtableWriteBenchmark.indexKey(prefix, r.nextLong(), String.format("element:%012d", i).getBytes());
             m.put(keys[i], value);
         }
         int walks = 20_000;
@@ -67,14 +67,5 @@ public final class MemtableScanBenchmark {
         Arrays.sort(nanos);
         System.out.printf("members %d: %.0f ns per walk of %d entries (median of %d rounds; checksum %d)%n",
                 n, nanos[rounds / 2], length, rounds, sink);
-    }
-
-    private static byte[] indexKey(byte[] prefix, long score, byte[] member) {
-        byte[] k = Arrays.copyOf(prefix, prefix.length + 8 + member.length);
-        for (int i = 0; i < 8; i++) {
-            k[prefix.length + i] = (byte) (score >>> (56 - 8 * i));
-        }
-        System.arraycopy(member, 0, k, prefix.length + 8, member.length);
-        return k;
     }
 }

@@ -66,7 +66,8 @@ public final class MemtableWriteBenchmark {
                 n, nanos[rounds / 2], rounds, m.size());
     }
 
-    private static byte[] indexKey(byte[] prefix, long score, byte[] member) {
+    /** A sorted set's index key: the set's storage key, the score's 8 bytes, the member. */
+    static byte[] indexKey(byte[] prefix, long score, byte[] member) {
         byte[] k = Arrays.copyOf(prefix, prefix.length + 8 + member.length);
         for (int i = 0; i < 8; i++) {
             k[prefix.length + i] = (byte) (score >>> (56 - 8 * i));
