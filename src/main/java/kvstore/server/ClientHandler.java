@@ -60,6 +60,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Requests waiting for the worker (executor mode); guarded by itself. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean draining;
+    /**
+     * Batches of replies the worker handed to the event loop that have not reached {@link #outgoing}
+     * yet; guarded by {@link #queue}. While any is on its way a request may not run on the event loop,
+     * or its reply would overtake them.
+     */
+    private int handedOver;
     /** Event loop only (executor mode): requests run here wrote what must reach the OS before replies leave. */
     private boolean writesBeforeReplies;
     /** Event loop only (executor mode): replies handed back, in order, and the pending one waited for. */
@@ -303,7 +309,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         synchronized (queue) {
-            if (draining) {
+            if (draining || handedOver > 0) {
                 return false;
             }
         }
@@ -408,7 +414,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Outgoing[] replies = batch.toArray(new Outgoing[0]);
         batch.clear();
         boolean resume = readPaused && left < QUEUE_LOW;
+        synchronized (queue) {
+            handedOver++; // before draining is released: see runHere
+        }
         ctx.executor().execute(() -> {
+            synchronized (queue) {
+                handedOver--;
+            }
             if (!ctx.channel().isActive()) {
                 return; // closed meanwhile: channelInactive has released the pending buffer
             }
