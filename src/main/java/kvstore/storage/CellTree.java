@@ -100,9 +100,7 @@ final class CellTree {
 
     // Writer only: the path of the last descent (the inner node at each level above the leaf and
     // the index of the child taken), and scratch space for splits and merges.
-    private Node[] path = new Node[8];
-    private int[] pathIndex = new int[8];
-    private int depth;
+    private final Path path = new Path(8);
     private final Run run = new Run();
 
     CellTree() {
@@ -144,7 +142,7 @@ final class CellTree {
         if (leaf.hasRoom(key.length)) {
             leaf.insert(i, key, cell);
         } else {
-            insert(depth, leaf, i, key, 0, key.length, cell, null);
+            insert(path.depth, leaf, i, key, 0, key.length, cell, null);
         }
         size = size + 1;
     }
@@ -158,13 +156,13 @@ final class CellTree {
             return false;
         }
         int bytes = leaf.bytes() - (leaf.offs[i + 1] - leaf.offs[i]);
-        if (depth == 0 || !underfull(true, n - 1, bytes)) {
+        if (path.depth == 0 || !underfull(true, n - 1, bytes)) {
             leaf.remove(i);
         } else {
             run.clear();
             run.addAll(leaf, 0, i);
             run.addAll(leaf, i + 1, n);
-            shrunk(depth, leafOf(0, run.count));
+            shrunk(path.depth, leafOf(0, run.count));
         }
         size = size - 1;
         return true;
@@ -181,16 +179,10 @@ final class CellTree {
     /** Writer: the leaf whose range holds {@code key}, recording the path to it. */
     private Node descend(byte[] key) {
         Node n = root;
-        depth = 0;
+        path.depth = 0;
         while (!n.leaf) {
             int i = n.childIndex(key, 0, key.length);
-            if (depth == path.length) {
-                path = Arrays.copyOf(path, depth * 2);
-                pathIndex = Arrays.copyOf(pathIndex, depth * 2);
-            }
-            path[depth] = n;
-            pathIndex[depth] = i;
-            depth++;
+            path.push(n, i);
             n = (Node) n.slots[i]; // the writer's own stores: no ordering needed
         }
         return n;
@@ -201,7 +193,7 @@ final class CellTree {
         if (d == 0) {
             root = n;
         } else {
-            SLOTS.setRelease(path[d - 1].slots, pathIndex[d - 1], n);
+            SLOTS.setRelease(path.nodes[d - 1].slots, path.index[d - 1], n);
         }
     }
 
@@ -237,7 +229,7 @@ final class CellTree {
             run.add(separator, 0, separator.length, r);
             root = nodeOf(false, 0, 2);
         } else {
-            insert(d - 1, path[d - 1], pathIndex[d - 1] + 1, separator, 0, separator.length, r, l);
+            insert(d - 1, path.nodes[d - 1], path.index[d - 1] + 1, separator, 0, separator.length, r, l);
         }
     }
 
@@ -255,8 +247,8 @@ final class CellTree {
             publish(d, n);
             return;
         }
-        Node p = path[d - 1];
-        int c = pathIndex[d - 1];
+        Node p = path.nodes[d - 1];
+        int c = path.index[d - 1];
         int a = c + 1 < p.count ? c : c - 1; // the pair is children a and a + 1
         Node left = a == c ? n : (Node) p.slots[a];
         Node right = a == c ? (Node) p.slots[a + 1] : n;
@@ -624,6 +616,28 @@ final class CellTree {
         }
     }
 
+    /** The inner nodes a descent went through, root first, and the index of the child taken in each. */
+    private static final class Path {
+        Node[] nodes;
+        int[] index;
+        int depth;
+
+        Path(int capacity) {
+            nodes = new Node[capacity];
+            index = new int[capacity];
+        }
+
+        void push(Node n, int i) {
+            if (depth == nodes.length) {
+                nodes = Arrays.copyOf(nodes, depth * 2);
+                index = Arrays.copyOf(index, depth * 2);
+            }
+            nodes[depth] = n;
+            index[depth] = i;
+            depth++;
+        }
+    }
+
     /** Writer scratch: a run of entries gathered from nodes, to be cut into new nodes. */
     private static final class Run {
         byte[] bytes = new byte[2 * MAX_BYTES];
@@ -719,9 +733,7 @@ final class CellTree {
         private int count;
         private int pos;
         /** The inner nodes above the current leaf, root first, and the index of the child taken in each. */
-        private Node[] path = new Node[4];
-        private int[] pathIndex = new int[4];
-        private int depth;
+        private final Path path = new Path(4);
         private boolean done;
 
         private Cursor(byte[] from, byte[] to) {
@@ -743,13 +755,7 @@ final class CellTree {
         private Node descend(Node n, byte[] k) {
             while (!n.leaf) {
                 int i = k == null ? 0 : n.childIndex(k, 0, k.length);
-                if (depth == path.length) {
-                    path = Arrays.copyOf(path, depth * 2);
-                    pathIndex = Arrays.copyOf(pathIndex, depth * 2);
-                }
-                path[depth] = n;
-                pathIndex[depth] = i;
-                depth++;
+                path.push(n, i);
                 n = (Node) SLOTS.getAcquire(n.slots, i);
             }
             return n;
@@ -800,22 +806,22 @@ final class CellTree {
          * beyond the end of the range.
          */
         private boolean nextLeaf() {
-            while (depth > 0) {
-                Node n = path[depth - 1];
-                int i = pathIndex[depth - 1] + 1;
+            while (path.depth > 0) {
+                Node n = path.nodes[path.depth - 1];
+                int i = path.index[path.depth - 1] + 1;
                 if (i < n.count) {
                     // the separator bounding the next subtree from below: past the range's end, the walk is over
                     if (to != null && Arrays.compareUnsigned(n.keys, n.offs[i], n.offs[i + 1], to, 0, to.length) >= 0) {
                         return false;
                     }
-                    pathIndex[depth - 1] = i;
+                    path.index[path.depth - 1] = i;
                     Node leaf = descend((Node) SLOTS.getAcquire(n.slots, i), null);
                     while (!copy(leaf, null)) {
                         Thread.onSpinWait();
                     }
                     return true;
                 }
-                depth--;
+                path.depth--;
             }
             return false;
         }
