@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
 final class SSTable {
     private final long number;
     private final MappedFile file;
-    private final byte[][] blockKeys;
+    private final BlockIndex index;
     private final long[] blockOffsets;
     private final int[] blockLengths;
     private final byte[] firstKey;
@@ -35,7 +35,7 @@ final class SSTable {
                     byte[] lastKey, long entries, BloomFilter bloom) {
         this.number = number;
         this.file = file;
-        this.blockKeys = blockKeys;
+        this.index = new BlockIndex(blockKeys);
         this.blockOffsets = blockOffsets;
         this.blockLengths = blockLengths;
         this.firstKey = blockKeys.length == 0 ? lastKey : blockKeys[0];
@@ -235,7 +235,7 @@ final class SSTable {
         if (!bloom.mayContain(hash)) {
             return null;
         }
-        int b = blockFor(key);
+        int b = index.floor(key);
         if (b < 0) {
             return null;
         }
@@ -251,26 +251,6 @@ final class SSTable {
             }
         }
         return null;
-    }
-
-    /**
-     * The last block whose first key is <= key, or -1. (Packing the first keys into one byte array
-     * with an offset array measured no faster than this array of arrays, so it was not kept.)
-     */
-    private int blockFor(byte[] key) {
-        int lo = 0;
-        int hi = blockKeys.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Arrays.compareUnsigned(blockKeys[mid], key) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
     }
 
     /**
@@ -496,7 +476,7 @@ final class SSTable {
         private byte[] value;
 
         TableIterator(byte[] from) {
-            block = from == null ? 0 : Math.max(0, blockFor(from));
+            block = from == null ? 0 : Math.max(0, index.floor(from));
             reader = block < blockOffsets.length ? new BlockReader(block, readBlock(block)) : null;
             if (reader != null && from != null) {
                 reader.seek(from);
