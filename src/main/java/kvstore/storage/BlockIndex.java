@@ -13,9 +13,10 @@ import java.util.Arrays;
  * also has a {@code long} head: the 8 bytes that follow the prefix its run's keys share (zero-padded,
  * compared unsigned, so heads are in key order and equal heads fall back to the keys). A search
  * compares the 16 bytes after the prefix all keys share of each run's first key (two small arrays
- * that stay cached), and then the heads of one run: 512 bytes of one array. Storage keys start with the slot and the key's own prefix (as {@code key:0000} in
- * redis-benchmark's keys), so a head taken at a fixed offset would tie across a whole run; taking it
- * after the run's shared prefix is what makes heads tell keys apart.
+ * that stay cached), and then the heads of one run: 512 bytes of one array. Storage keys start with
+ * the slot and the key's own prefix (as {@code key:0000} in redis-benchmark's keys), so a head taken
+ * at a fixed offset would tie across a whole run; taking it after the run's shared prefix is what
+ * makes heads tell keys apart.
  */
 final class BlockIndex {
     static final int RUN = 64;
@@ -59,14 +60,6 @@ final class BlockIndex {
             h = (h << 8) | (at < key.length ? key[at] & 0xff : 0);
         }
         return h;
-    }
-
-    int size() {
-        return keys.length;
-    }
-
-    byte[] key(int i) {
-        return keys[i];
     }
 
     /** The last block whose first key is {@code <= key}, or -1 if {@code key} is before them all. */
