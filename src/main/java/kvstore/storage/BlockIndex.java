@@ -11,7 +11,7 @@ import java.util.Arrays;
  * largest single cost of a point read from tables (15% of the event loop's time in a profile of GETs
  * over 50 million keys). Here the keys are cut into runs of {@link #RUN} consecutive keys. Each key
  * also has a {@code long} head: the 8 bytes that follow the prefix its run's keys share (zero-padded,
- * compared unsigned, so heads are in key order and equal heads fall back to the keys). A search
+ * see {@link KeyBytes#head}, so heads are in key order and equal heads fall back to the keys). A search
  * compares the 16 bytes after the prefix all keys share of each run's first key (two small arrays
  * that stay cached), and then the heads of one run: 512 bytes of one array. Storage keys start with
  * the slot and the key's own prefix (as {@code key:0000} in redis-benchmark's keys), so a head taken
@@ -37,29 +37,27 @@ final class BlockIndex {
         this.shared = new int[runs];
         this.runHigh = new long[runs];
         this.runLow = new long[runs];
-        int t = keys.length == 0 ? 0 : Arrays.mismatch(keys[0], keys[keys.length - 1]);
-        this.tableShared = t < 0 ? keys[0].length : t;
+        this.tableShared = keys.length == 0 ? 0 : prefix(keys[0], keys[keys.length - 1]);
         for (int r = 0; r < runs; r++) {
             int first = r * RUN;
             runHigh[r] = head(keys[first], tableShared);
             runLow[r] = head(keys[first], tableShared + 8);
             int last = Math.min(keys.length, first + RUN) - 1;
-            int p = Arrays.mismatch(keys[first], keys[last]);
-            shared[r] = p < 0 ? keys[first].length : p; // sorted: first and last share what all share
+            shared[r] = prefix(keys[first], keys[last]); // sorted: first and last share what all share
             for (int i = first; i <= last; i++) {
                 heads[i] = head(keys[i], shared[r]);
             }
         }
     }
 
-    /** The 8 bytes of {@code key} from {@code offset}, big-endian, zero-padded past its end. */
-    static long head(byte[] key, int offset) {
-        long h = 0;
-        for (int i = 0; i < 8; i++) {
-            int at = offset + i;
-            h = (h << 8) | (at < key.length ? key[at] & 0xff : 0);
-        }
-        return h;
+    /** The common prefix of {@code first} and {@code last}: sorted, every key between shares it. */
+    private static int prefix(byte[] first, byte[] last) {
+        return KeyBytes.commonPrefix(first, 0, first.length, last, 0, last.length);
+    }
+
+    /** {@link KeyBytes#head} of {@code key} from {@code offset}, zero-padded past its end. */
+    private static long head(byte[] key, int offset) {
+        return KeyBytes.head(key, offset, key.length);
     }
 
     /** The last block whose first key is {@code <= key}, or -1 if {@code key} is before them all. */
@@ -90,7 +88,7 @@ final class BlockIndex {
         int found = first;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Long.compareUnsigned(heads[mid], h);
+            int c = Long.compare(heads[mid], h);
             if (c == 0) {
                 c = Arrays.compareUnsigned(keys[mid], key);
             }
@@ -129,9 +127,9 @@ final class BlockIndex {
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Long.compareUnsigned(runHigh[mid], high);
+            int c = Long.compare(runHigh[mid], high);
             if (c == 0) {
-                c = Long.compareUnsigned(runLow[mid], low);
+                c = Long.compare(runLow[mid], low);
                 if (c == 0) {
                     c = Arrays.compareUnsigned(keys[mid * RUN], key);
                 }

@@ -2,7 +2,6 @@ package kvstore.storage;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -80,7 +79,6 @@ final class CellTree {
     static final int MAX_BYTES = 4096;
 
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle VERSION;
 
     static {
@@ -116,7 +114,6 @@ final class CellTree {
         this.maxBytes = maxBytes;
         this.minLeaf = Math.max(1, maxEntries / 4);
         this.minInner = Math.max(2, maxEntries / 4);
-        run.clear();
         this.root = leafOf(0, 0);
     }
 
@@ -380,7 +377,7 @@ final class CellTree {
                 throw new IllegalStateException("key out of order or out of its node's range");
             }
             if (k.length < n.prefix || !Arrays.equals(k, 0, n.prefix, n.key(first), 0, n.prefix)
-                    || n.heads[i] != Node.head(k, n.prefix, k.length)) {
+                    || n.heads[i] != KeyBytes.head(k, n.prefix, k.length)) {
                 throw new IllegalStateException("key not matching its node's prefix or its head");
             }
         }
@@ -439,36 +436,15 @@ final class CellTree {
             if (count - first == 1) {
                 prefix = offs[first + 1] - offs[first];
             } else if (count - first > 1) {
-                prefix = commonPrefix(keys, offs[first], offs[first + 1], keys, offs[count - 1], offs[count]);
+                prefix = KeyBytes.commonPrefix(keys, offs[first], offs[first + 1], keys, offs[count - 1], offs[count]);
             }
             computeHeads();
         }
 
         private void computeHeads() {
             for (int i = leaf ? 0 : 1; i < count; i++) {
-                heads[i] = head(keys, offs[i] + prefix, offs[i + 1]);
+                heads[i] = KeyBytes.head(keys, offs[i] + prefix, offs[i + 1]);
             }
-        }
-
-        /** The length of the common prefix of two keys. */
-        static int commonPrefix(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
-            int m = Arrays.mismatch(a, aFrom, aTo, b, bFrom, bTo);
-            return m < 0 ? aTo - aFrom : m;
-        }
-
-        /**
-         * Up to 8 bytes of a key from {@code from}, big-endian, zero-padded: keys sharing the bytes
-         * before {@code from} compare as their heads do, unless their heads are equal.
-         */
-        static long head(byte[] k, int from, int to) {
-            if (to - from >= 8) {
-                return (long) LONGS.get(k, from) ^ Long.MIN_VALUE;
-            }
-            long h = 0;
-            for (int j = from; j < to; j++) {
-                h |= (k[j] & 0xFFL) << (56 - 8 * (j - from));
-            }
-            return h ^ Long.MIN_VALUE;
         }
 
         int bytes() {
@@ -524,7 +500,7 @@ final class CellTree {
             if (count == 0 || against != 0) {
                 return against < 0 ? 0 : count;
             }
-            long head = head(k, from + prefix, to);
+            long head = KeyBytes.head(k, from + prefix, to);
             int i = 0;
             while (i < count && heads[i] < head) {
                 i++;
@@ -541,7 +517,7 @@ final class CellTree {
             if (against != 0) {
                 return against < 0 ? 0 : count - 1;
             }
-            long head = head(k, from + prefix, to);
+            long head = KeyBytes.head(k, from + prefix, to);
             int i = 1;
             while (i < count && heads[i] < head) {
                 i++;
@@ -568,7 +544,7 @@ final class CellTree {
             } else if (i == 0 || i == n) {
                 // a new first or last key may share less with the rest (a key between two shares their prefix)
                 int neighbour = i == 0 ? 0 : n - 1;
-                p = Math.min(p, commonPrefix(k, 0, len, keys, offs[neighbour], offs[neighbour + 1]));
+                p = Math.min(p, KeyBytes.commonPrefix(k, 0, len, keys, offs[neighbour], offs[neighbour + 1]));
             }
             beginWrite();
             System.arraycopy(keys, at, keys, at + len, offs[n] - at);
@@ -584,7 +560,7 @@ final class CellTree {
                 prefix = p;
                 computeHeads();
             } else {
-                heads[i] = head(k, p, len);
+                heads[i] = KeyBytes.head(k, p, len);
             }
             endWrite();
         }

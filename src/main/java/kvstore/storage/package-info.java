@@ -12,9 +12,9 @@
  *       ({@link kvstore.storage.CellTree}: leaves changed in place under a sequence lock, inner nodes
  *       copied on write, lock-free readers) of encoded values ordered by unsigned key bytes for walks
  *       and flushes, plus an open-addressing hash index ({@link kvstore.storage.CellIndex}) for
- *       point reads, whose hits cost three cache
- *       misses (slot, cell, key-and-value array); frozen at {@code memtableSize} together with a
- *       log segment switch, flushed by a background thread to a level-0 table. Writers are held back
+ *       point reads, whose hits cost three cache misses (slot, cell, key-and-value array); frozen at
+ *       {@code memtableSize} together with a log segment switch, flushed by a background thread to a
+ *       level-0 table. Writers are held back
  *       (bounded) when frozen memtables or level-0 tables pile up; they never fail for that.</li>
  *   <li><b>SSTables</b> ({@link kvstore.storage.TableWriter} documents the layout,
  *       {@link kvstore.storage.SSTable} reads it): prefix-compressed checksummed blocks with a
