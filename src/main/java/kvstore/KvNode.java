@@ -29,6 +29,8 @@ public final class KvNode implements AutoCloseable {
     private final ClusterNode cluster;
     private final kvstore.keyspace.Keyspace coordinator;
     private final KvServer server;
+    /** The I/O event loops, shared by client and peer connections (see {@link KvServer#newEventLoops}). */
+    private final io.netty.channel.EventLoopGroup eventLoops;
     private final ScheduledExecutorService background;
 
     public KvNode(Config config, Runnable onShutdownRequest) throws IOException {
@@ -54,7 +56,8 @@ public final class KvNode implements AutoCloseable {
         ctx.attachTopology(cluster.topology());
         RingPubSub.attach(cluster, ctx);
         CommandDispatcher dispatcher = new CommandDispatcher(Commands.create(ctx), ctx);
-        this.server = new KvServer(config, dispatcher, stats, onShutdownRequest);
+        this.eventLoops = KvServer.newEventLoops(config.getInt("io-threads"));
+        this.server = new KvServer(config, dispatcher, stats, onShutdownRequest, eventLoops);
         ctx.attach(server);
         server.setCommandExecutor(cluster.commandExecutor());
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,7 +68,7 @@ public final class KvNode implements AutoCloseable {
     }
 
     public KvNode start() throws InterruptedException {
-        cluster.start();
+        cluster.start(eventLoops);
         server.start();
         long periodMs = Math.max(1, 1000 / config.getInt("hz"));
         background.scheduleWithFixedDelay(() -> {
@@ -101,6 +104,7 @@ public final class KvNode implements AutoCloseable {
         background.shutdownNow();
         server.stop();
         cluster.close();
+        eventLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         coordinator.sync();
         engine.close();
     }

@@ -195,10 +195,10 @@ public final class ClusterNode implements AutoCloseable {
         return p;
     }
 
-    /** Starts the peer transport (ring only). */
-    public ClusterNode start() throws InterruptedException {
+    /** Starts the peer transport (ring only) on the node's event loops, which the caller stops after {@link #close}. */
+    public ClusterNode start(io.netty.channel.EventLoopGroup eventLoops) throws InterruptedException {
         if (transport != null) {
-            transport.start();
+            transport.start(eventLoops);
             tasks.start();
             log.info("Node {} joined a ring of {} nodes (N={}, R={}, W={})", topology.nodeName(),
                     topology.ring().members().size(), topology.replicationFactor(),

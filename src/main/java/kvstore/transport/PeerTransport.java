@@ -75,6 +75,8 @@ public final class PeerTransport implements AutoCloseable {
     private volatile Runnable afterBatch = () -> { };
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    /** True when the event loops are the caller's ({@link #start(EventLoopGroup)}): closing leaves them running. */
+    private boolean sharedLoops;
     private Bootstrap dialer;
     private Channel listener;
     private volatile boolean running;
@@ -93,16 +95,31 @@ public final class PeerTransport implements AutoCloseable {
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
     }
 
+    /** Starts on event loops of its own ({@link TransportConfig#ioThreads} of them), stopped by {@link #close}. */
     public PeerTransport start() throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("peer-accept-" + config.nodeName), io);
         workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads,
                 new DefaultThreadFactory("peer-io-" + config.nodeName), io);
+        return listen();
+    }
+
+    /**
+     * Starts on {@code eventLoops}, which the caller owns (a node's, shared with its client connections:
+     * epoll ones where {@link Epoll#isAvailable()}, NIO ones otherwise) and stops after {@link #close}.
+     */
+    public PeerTransport start(EventLoopGroup eventLoops) throws InterruptedException {
+        workerGroup = eventLoops;
+        sharedLoops = true;
+        return listen();
+    }
+
+    private PeerTransport listen() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+                .group(bossGroup == null ? workerGroup : bossGroup, workerGroup)
                 .channel(serverType)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -313,7 +330,7 @@ public final class PeerTransport implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        if (workerGroup != null) {
+        if (workerGroup != null && !sharedLoops) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         if (bossGroup != null) {
