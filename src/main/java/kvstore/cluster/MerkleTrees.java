@@ -32,10 +32,11 @@ final class MerkleTrees {
 
     /** Records that the entry {@code sk} changed from {@code before} to {@code after} (null: absent). */
     void update(byte[] sk, SiblingSet before, SiblingSet after) {
-        long delta = digest(sk, before) ^ digest(sk, after);
+        long h = hash(sk); // once: the key's hash goes into both digests and picks the leaf
+        long delta = digest(h, before) ^ digest(h, after);
         if (delta != 0) {
             int slot = StorageKey.slot(sk);
-            leaves.accumulateAndGet(slot * LEAVES + leafOf(sk), delta, (a, b) -> a ^ b);
+            leaves.accumulateAndGet(slot * LEAVES + leafOf(h), delta, (a, b) -> a ^ b);
             roots.accumulateAndGet(slot, delta, (a, b) -> a ^ b);
         }
     }
@@ -53,7 +54,11 @@ final class MerkleTrees {
     }
 
     static int leafOf(byte[] sk) {
-        return (int) (mix(hash(sk)) >>> 58); // the top 6 bits: 0..63
+        return leafOf(hash(sk));
+    }
+
+    private static int leafOf(long keyHash) {
+        return (int) (mix(keyHash) >>> 58); // the top 6 bits: 0..63
     }
 
     /**
@@ -62,10 +67,14 @@ final class MerkleTrees {
      * digest then differs; and a purged delete changes no tree.
      */
     static long digest(byte[] sk, SiblingSet set) {
+        return digest(hash(sk), set);
+    }
+
+    private static long digest(long keyHash, SiblingSet set) {
         if (set == null || onlyTombstones(set)) {
             return 0;
         }
-        long d = hash(sk);
+        long d = keyHash;
         VersionVector clock = set.clock();
         for (int i = 0; i < clock.size(); i++) {
             d ^= mix(clock.actorAt(i) * 0x9E3779B97F4A7C15L + clock.counterAt(i));

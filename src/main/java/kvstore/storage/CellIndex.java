@@ -89,11 +89,16 @@ final class CellIndex {
         CELLS.setRelease(t.cells, i, cell);
     }
 
-    /** A new table holding the live cells only, sized for them. */
+    /**
+     * A new table holding the live cells only, with room for half as many again before the next
+     * rebuild. (Sized for the live cells alone, a table under churn, every add matched by a removal as
+     * a sorted set's index sees under ZADD, could come out just above them and fill up again within a
+     * few adds: then every few adds paid a walk of the whole table.)
+     */
     private void rebuild() {
         Table old = table;
         int live = used - removed;
-        Table t = new Table(capacityFor(live + 1));
+        Table t = new Table(capacityFor(live + live / 2 + 1));
         for (int i = 0; i < old.cells.length; i++) {
             MemCell c = old.cells[i];
             if (c != null && !c.isRemoved()) {
