@@ -62,8 +62,15 @@ public final class ArrayReply extends Reply {
         return items;
     }
 
+    /**
+     * Bytes an item takes at least ("$1\r\nx\r\n" is 7, ":1\r\n" 4): room for that many is made once
+     * up front, so that a long reply does not outgrow its buffer, and get copied, a step at a time.
+     */
+    private static final int ITEM_BYTES_HINT = 8;
+
     @Override
     public void write(ByteBuf out, int proto) {
+        out.ensureWritable(16 + items.size() * ITEM_BYTES_HINT);
         if (proto == RESP3) {
             Resp.writeHeader(out, kind.prefix, kind == Kind.MAP ? items.size() / 2 : items.size());
         } else {

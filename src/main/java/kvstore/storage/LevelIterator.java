@@ -6,11 +6,14 @@ import java.util.List;
 /** Walks the tables of one level (sorted, not overlapping) as one run, opening each table in turn. */
 final class LevelIterator implements InternalIterator {
     private final List<SSTable> tables;
+    private final byte[] to;
     private int index;
     private InternalIterator current;
 
-    LevelIterator(List<SSTable> tables, byte[] from) {
+    /** A walk over the level's keys in {@code [from, to)}; null bounds are open. */
+    LevelIterator(List<SSTable> tables, byte[] from, byte[] to) {
         this.tables = tables;
+        this.to = to;
         int i = 0;
         if (from != null) {
             while (i < tables.size() && Arrays.compareUnsigned(tables.get(i).lastKey(), from) < 0) {
@@ -18,14 +21,15 @@ final class LevelIterator implements InternalIterator {
             }
         }
         index = i;
-        current = index < tables.size() ? tables.get(index).iterator(from) : null;
+        current = index < tables.size() ? tables.get(index).iterator(from, to) : null;
         skipExhausted();
     }
 
     private void skipExhausted() {
         while (current != null && !current.valid()) {
             index++;
-            current = index < tables.size() ? tables.get(index).iterator(null) : null;
+            current = index < tables.size() && (to == null || Arrays.compareUnsigned(tables.get(index).firstKey(), to) < 0)
+                    ? tables.get(index).iterator(null, to) : null;
         }
     }
 
@@ -42,6 +46,16 @@ final class LevelIterator implements InternalIterator {
     @Override
     public byte[] value() {
         return current.value();
+    }
+
+    @Override
+    public boolean tombstone() {
+        return current.tombstone();
+    }
+
+    @Override
+    public byte[] winnerValue() {
+        return current.winnerValue();
     }
 
     @Override

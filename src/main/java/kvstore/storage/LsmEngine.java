@@ -325,35 +325,33 @@ public final class LsmEngine implements Engine {
                 sources.add(m.iterator(from, to));
             }
             for (SSTable t : s.levels.get(0)) {
-                sources.add(t.iterator(from));
+                sources.add(t.iterator(from, to));
             }
             for (int l = 1; l < s.levels.size(); l++) {
                 if (!s.levels.get(l).isEmpty()) {
-                    sources.add(new LevelIterator(s.levels.get(l), from));
+                    sources.add(new LevelIterator(s.levels.get(l), from, to));
                 }
             }
-            return new Cursor(s, new MergingIterator(sources), to);
+            return new Cursor(s, new MergingIterator(sources));
         } catch (RuntimeException e) {
             s.release();
             throw e;
         }
     }
 
-    /** Walks a merge of every source, skipping tombstones; holds its table set until closed. */
+    /** Walks a merge of every source (each bounded by the range), skipping tombstones; holds its table set until closed. */
     private static final class Cursor implements EngineCursor {
         private final TableSet set;
         private final MergingIterator it;
-        private final byte[] to;
+        /** The current entry's key; the merge stays on that entry until the next step. */
         private byte[] key;
-        /** The current entry's encoded set, decoded only when asked for. */
-        private byte[] raw;
+        /** The current entry's decoded set, once asked for. */
         private SiblingSet value;
         private boolean closed;
 
-        Cursor(TableSet set, MergingIterator it, byte[] to) {
+        Cursor(TableSet set, MergingIterator it) {
             this.set = set;
             this.it = it;
-            this.to = to;
         }
 
         @Override
@@ -361,23 +359,18 @@ public final class LsmEngine implements Engine {
             if (closed) {
                 return false;
             }
-            while (it.valid()) {
-                byte[] k = it.key();
-                if (to != null && Arrays.compareUnsigned(k, to) >= 0) {
-                    break;
-                }
-                byte[] v = it.value();
+            if (key != null) {
                 it.next();
-                if (!InternalIterator.isTombstone(v)) {
-                    key = k;
-                    raw = v;
-                    value = null;
+            }
+            value = null;
+            while (it.valid()) {
+                if (!it.tombstone()) {
+                    key = it.key();
                     return true;
                 }
+                it.next();
             }
             key = null;
-            raw = null;
-            value = null;
             return false;
         }
 
@@ -388,15 +381,15 @@ public final class LsmEngine implements Engine {
 
         @Override
         public SiblingSet value() {
-            if (value == null && raw != null) {
-                value = SiblingSetCodec.decode(raw);
+            if (value == null && key != null) {
+                value = SiblingSetCodec.decode(it.value());
             }
             return value;
         }
 
         @Override
         public byte[] winnerValue() {
-            return SiblingSetCodec.winnerValue(raw);
+            return key == null ? null : it.winnerValue();
         }
 
         @Override

@@ -1,5 +1,7 @@
 package kvstore.storage;
 
+import kvstore.version.SiblingSetCodec;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -89,13 +91,49 @@ final class MemCell {
 
     /** A copy of the encoded value ({@link InternalIterator#TOMBSTONE} for a tombstone), or null once removed. */
     byte[] value() {
+        byte[] e = entry;
+        return e == null ? null : valueOf(e);
+    }
+
+    /**
+     * A copy of the encoded value held in {@code e}, an {@link #entry()} taken earlier: the current
+     * value if {@code e} is still the cell's entry, else the value {@code e} held when it was replaced
+     * (a replaced entry is never written again). Whether it is a tombstone is fixed by {@code e}'s
+     * length, since only a value of the same length is written in place.
+     */
+    byte[] valueOf(byte[] e) {
+        if (e.length == keyLength) {
+            return InternalIterator.TOMBSTONE;
+        }
         for (;;) {
             int stamp = readBegin();
-            byte[] e = entry;
-            if (e == null) {
-                return null;
+            byte[] v = Arrays.copyOfRange(e, keyLength, e.length);
+            if (readValid(stamp)) {
+                return v;
             }
-            byte[] v = e.length == keyLength ? InternalIterator.TOMBSTONE : Arrays.copyOfRange(e, keyLength, e.length);
+        }
+    }
+
+    /**
+     * The winning version's value bytes of the sibling set held in {@code e} (as {@link #valueOf}), or
+     * null if it is a tombstone at either level: decoded from the entry in place, so that a walk that
+     * needs only the winner (LRANGE, HGETALL) does not copy the whole set out first.
+     */
+    byte[] winnerValueOf(byte[] e) {
+        if (e.length == keyLength) {
+            return null;
+        }
+        for (;;) {
+            int stamp = readBegin();
+            byte[] v;
+            try {
+                v = SiblingSetCodec.winnerValue(e, keyLength, e.length - keyLength);
+            } catch (IllegalArgumentException torn) {
+                if (readValid(stamp)) {
+                    throw torn;
+                }
+                continue;
+            }
             if (readValid(stamp)) {
                 return v;
             }

@@ -103,7 +103,9 @@ final class Memtable {
         CellTree.Cursor cursor = tree.cursor(from, to);
         return new InternalIterator() {
             private byte[] key;
-            private byte[] value;
+            private MemCell cell;
+            /** The cell's entry when the walk reached it: fixes whether the value is a tombstone. */
+            private byte[] entry;
 
             {
                 next();
@@ -121,7 +123,17 @@ final class Memtable {
 
             @Override
             public byte[] value() {
-                return value;
+                return cell.valueOf(entry);
+            }
+
+            @Override
+            public boolean tombstone() {
+                return entry.length == cell.keyLength;
+            }
+
+            @Override
+            public byte[] winnerValue() {
+                return cell.winnerValueOf(entry);
             }
 
             /** Steps to the next cell that still holds a value (one removed meanwhile is skipped). */
@@ -129,13 +141,16 @@ final class Memtable {
             public void next() {
                 key = null;
                 while (cursor.next()) {
-                    byte[] v = cursor.cell().value();
-                    if (v != null) {
+                    byte[] e = cursor.cell().entry();
+                    if (e != null) {
                         key = cursor.key();
-                        value = v;
+                        cell = cursor.cell();
+                        entry = e;
                         return;
                     }
                 }
+                cell = null;
+                entry = null;
             }
         };
     }

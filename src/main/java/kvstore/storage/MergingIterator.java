@@ -9,7 +9,10 @@ import java.util.List;
  *
  * <p>The heap is kept by hand over parallel arrays, each source's current key cached next to it: a
  * step replaces the top's key and sifts it down once, where a general priority queue would remove
- * the top and insert it again (two sifts, each comparison calling back into the sources).
+ * the top and insert it again (two sifts, each comparison calling back into the sources). The current
+ * entry is the top source's, which stays on it until the next step: its value is read from the source
+ * only if asked for, so a walk that needs the winning version alone or skips tombstones never copies
+ * a whole encoded set out of the memtable.
  */
 final class MergingIterator implements InternalIterator {
     private final InternalIterator[] sources;
@@ -17,7 +20,6 @@ final class MergingIterator implements InternalIterator {
     private final byte[][] keys;
     private int size;
     private byte[] key;
-    private byte[] value;
 
     MergingIterator(List<InternalIterator> newestFirst) {
         int n = newestFirst.size();
@@ -36,22 +38,24 @@ final class MergingIterator implements InternalIterator {
         for (int i = size / 2 - 1; i >= 0; i--) {
             siftDown(i);
         }
-        advance();
+        advance(null);
     }
 
-    private void advance() {
-        if (size == 0) {
-            key = null;
-            value = null;
-            return;
-        }
-        key = keys[0];
-        value = sources[0].value();
-        stepTop();
-        // older sources' entries for the same key are hidden by the one just taken
-        while (size > 0 && Arrays.equals(keys[0], key)) {
+    /**
+     * Steps past the entry with key {@code previous} (null: none yet), skipping the older sources'
+     * entries for it, and makes the top source's entry the current one.
+     */
+    private void advance(byte[] previous) {
+        if (previous != null) {
+            InternalIterator passed = sources[0];
             stepTop();
+            // older sources' entries for the same key are hidden by the one just passed (which, if
+            // on top again, is past that key: a walk of one source compares no keys here)
+            while (size > 0 && sources[0] != passed && Arrays.equals(keys[0], previous)) {
+                stepTop();
+            }
         }
+        key = size == 0 ? null : keys[0];
     }
 
     /** Moves the top source to its next entry and restores the heap. */
@@ -119,11 +123,21 @@ final class MergingIterator implements InternalIterator {
 
     @Override
     public byte[] value() {
-        return value;
+        return sources[0].value();
+    }
+
+    @Override
+    public boolean tombstone() {
+        return sources[0].tombstone();
+    }
+
+    @Override
+    public byte[] winnerValue() {
+        return sources[0].winnerValue();
     }
 
     @Override
     public void next() {
-        advance();
+        advance(key);
     }
 }

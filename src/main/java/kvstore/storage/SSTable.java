@@ -466,16 +466,23 @@ final class SSTable {
 
     /** A walk over the table from the first key >= {@code from} (null = from the start). */
     InternalIterator iterator(byte[] from) {
-        return new TableIterator(from);
+        return new TableIterator(from, null);
+    }
+
+    /** A walk over the table's keys in {@code [from, to)}; null bounds are open. */
+    InternalIterator iterator(byte[] from, byte[] to) {
+        return new TableIterator(from, to);
     }
 
     private final class TableIterator implements InternalIterator {
+        private final byte[] to;
         private int block;
         private BlockReader reader;
         private byte[] key;
         private byte[] value;
 
-        TableIterator(byte[] from) {
+        TableIterator(byte[] from, byte[] to) {
+            this.to = to;
             block = from == null ? 0 : Math.max(0, index.floor(from));
             reader = block < blockOffsets.length ? new BlockReader(block, readBlock(block)) : null;
             if (reader != null && from != null) {
@@ -492,6 +499,10 @@ final class SSTable {
                 if (reader.next()) {
                     key = reader.key();
                     value = null;
+                    if (to != null && Arrays.compareUnsigned(key, to) >= 0) {
+                        reader = null;
+                        break;
+                    }
                     return;
                 }
                 block++;

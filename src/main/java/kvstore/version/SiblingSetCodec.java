@@ -155,7 +155,18 @@ public final class SiblingSetCodec {
      * {@link #decode} does.
      */
     public static byte[] winnerValue(byte[] in) {
-        return decodeWinner(in, 0, in.length).value();
+        return winnerValue(in, 0, in.length);
+    }
+
+    /** {@link #winnerValue(byte[])} of the set encoded in {@code in[offset, offset + length)}. */
+    public static byte[] winnerValue(byte[] in, int offset, int length) {
+        Reader r = new Reader(in, winnerRecord(in, offset, length), offset + length);
+        r.i64();
+        r.varLong();
+        r.i64();
+        r.varLong();
+        r.u8();
+        return (r.u8() & FLAG_HAS_VALUE) == 0 ? null : r.bytes(r.count());
     }
 
     /**
@@ -164,6 +175,21 @@ public final class SiblingSetCodec {
      * cheaper than {@link #decode}. Rejects corrupt input as {@link #decode} does.
      */
     public static Version decodeWinner(byte[] in, int offset, int length) {
+        Reader r = new Reader(in, winnerRecord(in, offset, length), offset + length);
+        long actor = r.i64();
+        long counter = r.varLong();
+        long timestamp = r.i64();
+        long expireAt = r.varLong();
+        byte type = (byte) r.u8();
+        byte[] value = (r.u8() & FLAG_HAS_VALUE) == 0 ? null : r.bytes(r.count());
+        return new Version(actor, counter, timestamp, expireAt, type, value);
+    }
+
+    /**
+     * Where the winning version's record starts in an encoded set (its dot actor), after checking the
+     * whole set as {@link #decode} does; nothing is allocated, so the winner's readers above stay cheap.
+     */
+    private static int winnerRecord(byte[] in, int offset, int length) {
         Reader r = new Reader(in, offset, offset + length);
         int format = r.u8();
         if (format != FORMAT_V1) {
@@ -181,45 +207,35 @@ public final class SiblingSetCodec {
         long bestTime = 0;
         long bestActor = 0;
         long bestCounter = 0;
-        long bestExpireAt = 0;
-        byte bestType = 0;
-        int bestOffset = -1;
-        int bestLength = 0;
+        int best = -1;
         for (int i = 0; i < m; i++) {
+            int at = r.pos;
             long actor = r.i64();
             long counter = r.varLong();
             long timestamp = r.i64();
-            long expireAt = r.varLong();
-            byte type = (byte) r.u8();
+            r.varLong();
+            r.u8();
             int flags = r.u8();
             if ((flags & ~FLAG_HAS_VALUE) != 0) {
                 throw new IllegalArgumentException("unknown version flags " + flags);
             }
-            int valueAt = -1;
-            int valueLength = 0;
             if ((flags & FLAG_HAS_VALUE) != 0) {
-                valueLength = r.count();
+                int valueLength = r.count();
                 r.need(valueLength);
-                valueAt = r.pos;
                 r.pos += valueLength;
             }
-            boolean wins = i == 0 || (timestamp != bestTime ? timestamp > bestTime
-                    : actor != bestActor ? actor > bestActor : counter > bestCounter);
-            if (wins) {
+            if (best < 0 || (timestamp != bestTime ? timestamp > bestTime
+                    : actor != bestActor ? actor > bestActor : counter > bestCounter)) {
                 bestTime = timestamp;
                 bestActor = actor;
                 bestCounter = counter;
-                bestExpireAt = expireAt;
-                bestType = type;
-                bestOffset = valueAt;
-                bestLength = valueLength;
+                best = at;
             }
         }
         if (r.pos != r.end) {
             throw new IllegalArgumentException("trailing bytes in sibling set");
         }
-        byte[] value = bestOffset < 0 ? null : java.util.Arrays.copyOfRange(in, bestOffset, bestOffset + bestLength);
-        return new Version(bestActor, bestCounter, bestTime, bestExpireAt, bestType, value);
+        return best;
     }
 
     private static int varLongSize(long v) {
@@ -277,6 +293,9 @@ public final class SiblingSetCodec {
         }
 
         long varLong() {
+            if (pos < end && in[pos] >= 0) {
+                return in[pos++]; // one byte, as counts, lengths and most counters are
+            }
             long v = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 int b = u8();

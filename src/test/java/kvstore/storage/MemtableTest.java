@@ -9,6 +9,7 @@ import static kvstore.storage.TestData.b;
 import static kvstore.storage.TestData.s;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,5 +59,30 @@ class MemtableTest {
         assertEquals(2, m.size());
         m.removeEntry(b("zz")); // absent: nothing happens
         assertEquals(before, m.bytes());
+    }
+
+    /**
+     * A walk reads an entry's value while on it: an overwrite of the same length (made in place) shows,
+     * while a tombstone written meanwhile (a new entry) does not turn the entry the walk is on into one.
+     */
+    @Test
+    void aWalkReadsTheValueOfTheEntryItIsOn() {
+        Memtable m = new Memtable(1);
+        m.put(b("k"), set("v1"));
+        InternalIterator it = m.iterator(null, null);
+        m.put(b("k"), set("v2"));
+        assertArrayEquals(b("v2"), it.winnerValue());
+        m.put(b("k"), InternalIterator.TOMBSTONE);
+        assertFalse(it.tombstone());
+        assertArrayEquals(b("v2"), it.winnerValue());
+        assertArrayEquals(set("v2"), it.value());
+        InternalIterator after = m.iterator(null, null);
+        assertTrue(after.tombstone());
+        assertNull(after.winnerValue());
+    }
+
+    private static byte[] set(String value) {
+        return kvstore.version.SiblingSetCodec.encode(kvstore.version.SiblingSet.write(null,
+                kvstore.version.VersionVector.EMPTY, 1, 1000, 0, (byte) 0, b(value)));
     }
 }

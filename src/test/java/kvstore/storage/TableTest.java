@@ -68,6 +68,13 @@ class TableTest {
             InternalIterator it = t.iterator(b("key00005000a"));
             assertArrayEquals(key(5001), it.key());
             assertFalse(t.iterator(b("zz")).valid());
+            // a bounded walk stops before its end key, across blocks
+            i = 4990;
+            for (it = t.iterator(key(4990), key(5200)); it.valid(); it.next(), i++) {
+                assertArrayEquals(key(i), it.key());
+            }
+            assertEquals(5200, i);
+            assertFalse(t.iterator(key(10), key(10)).valid());
         } finally {
             t.release();
         }
