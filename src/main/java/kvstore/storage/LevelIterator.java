@@ -14,22 +14,31 @@ final class LevelIterator implements InternalIterator {
     LevelIterator(List<SSTable> tables, byte[] from, byte[] to) {
         this.tables = tables;
         this.to = to;
-        int i = 0;
-        if (from != null) {
-            while (i < tables.size() && Arrays.compareUnsigned(tables.get(i).lastKey(), from) < 0) {
-                i++;
+        // the first table that ends at or after from (binary search: the tables are sorted)
+        int lo = 0;
+        int hi = tables.size();
+        while (from != null && lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Arrays.compareUnsigned(tables.get(mid).lastKey(), from) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        index = i;
-        current = index < tables.size() ? tables.get(index).iterator(from, to) : null;
+        index = lo;
+        current = open(from);
         skipExhausted();
+    }
+
+    /** An iterator over table {@code index} from {@code from}, or null if there is none or it starts at or after {@code to}. */
+    private InternalIterator open(byte[] from) {
+        return index < tables.size() && tables.get(index).intersects(from, to) ? tables.get(index).iterator(from, to) : null;
     }
 
     private void skipExhausted() {
         while (current != null && !current.valid()) {
             index++;
-            current = index < tables.size() && (to == null || Arrays.compareUnsigned(tables.get(index).firstKey(), to) < 0)
-                    ? tables.get(index).iterator(null, to) : null;
+            current = open(null);
         }
     }
 

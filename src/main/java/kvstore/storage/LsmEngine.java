@@ -325,7 +325,9 @@ public final class LsmEngine implements Engine {
                 sources.add(m.iterator(from, to));
             }
             for (SSTable t : s.levels.get(0)) {
-                sources.add(t.iterator(from, to));
+                if (t.intersects(from, to)) {
+                    sources.add(t.iterator(from, to)); // opening one reads a block: skip those out of range
+                }
             }
             for (int l = 1; l < s.levels.size(); l++) {
                 if (!s.levels.get(l).isEmpty()) {

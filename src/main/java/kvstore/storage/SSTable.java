@@ -164,6 +164,12 @@ final class SSTable {
         return entries;
     }
 
+    /** True if the table's key range meets {@code [from, to)} (null bounds are open); see {@link #overlaps}. */
+    boolean intersects(byte[] from, byte[] to) {
+        return (from == null || Arrays.compareUnsigned(lastKey, from) >= 0)
+                && (to == null || Arrays.compareUnsigned(firstKey, to) < 0);
+    }
+
     byte[] firstKey() {
         return firstKey;
     }
@@ -180,8 +186,8 @@ final class SSTable {
         return bloom.memoryBytes();
     }
 
+    /** True if the table's key range meets {@code [from, to]} (inclusive bounds on both sides). */
     boolean overlaps(byte[] from, byte[] to) {
-        // inclusive bounds on both sides
         return !isEmpty() && Arrays.compareUnsigned(lastKey, from) >= 0 && Arrays.compareUnsigned(firstKey(), to) <= 0;
     }
 

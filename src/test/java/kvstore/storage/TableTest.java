@@ -75,6 +75,11 @@ class TableTest {
             }
             assertEquals(5200, i);
             assertFalse(t.iterator(key(10), key(10)).valid());
+            assertTrue(t.intersects(null, null));
+            assertTrue(t.intersects(key(9999), null));
+            assertFalse(t.intersects(b("key00009999a"), null));
+            assertFalse(t.intersects(null, key(0)));
+            assertTrue(t.intersects(null, b("key00000000a")));
         } finally {
             t.release();
         }
