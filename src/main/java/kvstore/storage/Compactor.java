@@ -272,7 +272,7 @@ final class Compactor {
                 byte[] key = it.key();
                 byte[] value = it.value();
                 boolean tombstone = InternalIterator.isTombstone(value);
-                if (!tombstone && purge != PurgePolicy.NEVER
+                if (!tombstone && purge != PurgePolicy.NEVER && !SiblingSetCodec.holdsLastingValue(value)
                         && purge.canPurge(key, SiblingSetCodec.decode(value))) {
                     value = InternalIterator.TOMBSTONE;
                     tombstone = true;

@@ -227,7 +227,8 @@ public final class LsmEngine implements Engine {
      */
     private <T> T read(byte[] key, Decoder<T> decoder) {
         long hash = BloomFilter.hash(key);
-        MemCell cell = current.active.cell(key, hash);
+        Memtable active = current.active;
+        MemCell cell = active.cell(key, hash);
         while (cell != null) {
             int stamp = cell.readBegin();
             byte[] e = cell.entry();
@@ -251,20 +252,25 @@ public final class LsmEngine implements Engine {
                 return value;
             }
         }
-        byte[] raw = getRaw(key, hash);
+        byte[] raw = getRaw(key, hash, cell == null ? active : null);
         return raw == null || InternalIterator.isTombstone(raw) ? null : decoder.decode(raw, 0, raw.length);
     }
 
     /** The newest raw entry for {@code key}: encoded value, TOMBSTONE, or null if no table has it. */
     byte[] getRaw(byte[] key) {
-        return getRaw(key, BloomFilter.hash(key));
+        return getRaw(key, BloomFilter.hash(key), null);
     }
 
-    /** As {@link #getRaw(byte[])}, with the key's {@link BloomFilter#hash} already computed. */
-    private byte[] getRaw(byte[] key, long hash) {
+    /**
+     * As {@link #getRaw(byte[])}, with the key's {@link BloomFilter#hash} already computed;
+     * {@code missed} is an active memtable the caller just found without the key (or null): if it is
+     * still the active one it is not searched again. (A write of the key since then is one this read
+     * may miss, as it would had it come a moment later.)
+     */
+    private byte[] getRaw(byte[] key, long hash, Memtable missed) {
         TableSet s = acquire();
         try {
-            byte[] v = s.active.get(key, hash);
+            byte[] v = s.active == missed ? null : s.active.get(key, hash);
             if (v != null) {
                 return v;
             }

@@ -186,6 +186,37 @@ public final class SiblingSetCodec {
     }
 
     /**
+     * True if some version of an encoded set holds a value that never expires: such a set is live
+     * data no purge rule may drop, and compaction tells so without decoding the set.
+     */
+    public static boolean holdsLastingValue(byte[] in) {
+        Reader r = new Reader(in, 0, in.length);
+        r.u8();
+        int n = r.count();
+        for (int i = 0; i < n; i++) {
+            r.i64();
+            r.varLong();
+        }
+        int m = r.count();
+        for (int i = 0; i < m; i++) {
+            r.i64();
+            r.varLong();
+            r.i64();
+            long expireAt = r.varLong();
+            r.u8();
+            if ((r.u8() & FLAG_HAS_VALUE) != 0) {
+                if (expireAt == Version.NO_EXPIRY) {
+                    return true;
+                }
+                int valueLength = r.count();
+                r.need(valueLength);
+                r.pos += valueLength;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Where the winning version's record starts in an encoded set (its dot actor), after checking the
      * whole set as {@link #decode} does; nothing is allocated, so the winner's readers above stay cheap.
      */

@@ -50,12 +50,15 @@ class SiblingSetCodecTest {
                     rnd.nextBytes(value);
                 }
                 // few distinct timestamps and actors, so ties are decided by actor, then counter
-                vs.add(new Version(new Dot(rnd.nextInt(3), i + 1), rnd.nextInt(3), 0, (byte) 0, value));
+                long expireAt = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(1000);
+                vs.add(new Version(new Dot(rnd.nextInt(3), i + 1), rnd.nextInt(3), expireAt, (byte) 0, value));
             }
             SiblingSet set = new SiblingSet(VersionVector.of(new long[] {0, 1, 2}, new long[] {9, 9, 9}), vs);
             byte[] encoded = SiblingSetCodec.encode(set);
             Version w = SiblingSetCodec.decode(encoded).winner();
             org.junit.jupiter.api.Assertions.assertArrayEquals(w.value(), SiblingSetCodec.winnerValue(encoded));
+            boolean lasting = vs.stream().anyMatch(v -> !v.isTombstone() && v.expireAt() == Version.NO_EXPIRY);
+            assertEquals(lasting, SiblingSetCodec.holdsLastingValue(encoded), "round " + round);
         }
     }
 
