@@ -414,6 +414,27 @@ public final class LocalReplica {
     }
 
     /**
+     * The winning values of the elements {@code from <= element < to} of the collection at {@code key},
+     * without their element bytes; as {@link #elements} if {@code from} is open (the walk would start
+     * at the key's own entry, which it tells apart by its key).
+     */
+    public void values(int db, byte[] key, byte[] from, byte[] to, kvstore.keyspace.Keyspace.ValueVisitor visitor) {
+        if (from == null || from.length == 0) {
+            elements(db, key, from, to, (element, value) -> visitor.visit(value));
+            return;
+        }
+        byte[] sk = storageKey(db, key);
+        try (EngineCursor c = engine.range(elementKey(sk, from), to == null ? prefixEnd(sk) : elementKey(sk, to))) {
+            while (c.next()) {
+                byte[] value = c.winnerValue();
+                if (value != null && !visitor.visit(value)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
      * Up to {@code limit} stored entries {@code lo <= key < hi} with their whole sibling sets
      * (tombstones included), for a ring's range reads; returns true if the limit cut the walk short.
      */

@@ -137,6 +137,11 @@ public final class SingleNodeCoordinator implements Keyspace {
         replica.elements(db, key, from, to, visitor);
     }
 
+    @Override
+    public void values(int db, byte[] key, byte[] from, byte[] to, ValueVisitor visitor) {
+        replica.values(db, key, from, to, visitor);
+    }
+
     /**
      * One round of background expiry: reclaims expired keys, earliest first, until none is left or the
      * time budget is spent. Returns how many keys it reclaimed.

@@ -248,6 +248,11 @@ final class CollectionKey implements ElementRange {
         ks.elements(db, key, from, to, visitor);
     }
 
+    /** The values of the elements {@code from <= element < to}, in element order, until the visitor returns false. */
+    void forEachValue(byte[] from, byte[] to, Keyspace.ValueVisitor visitor) {
+        ks.values(db, key, from, to, visitor);
+    }
+
     /**
      * Every {element, value} of a collection of at most {@link ElementSampler#SMALL} elements, kept
      * from an earlier command if the key has not changed since ({@link SmallCollectionCache}); null

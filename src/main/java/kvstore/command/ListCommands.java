@@ -170,16 +170,10 @@ final class ListCommands {
         if (r == null) {
             return ArrayReply.EMPTY;
         }
-        return bulks(l.range(r.start(), r.end()));
+        return ArrayReply.ofBulks(l.range(r.start(), r.end()));
     }
 
-    private static Reply bulks(List<byte[]> values) {
-        List<Reply> out = new ArrayList<>(values.size());
-        for (byte[] v : values) {
-            out.add(new BulkReply(v));
-        }
-        return ArrayReply.of(out);
-    }
+
 
     private Reply lindex(Session s, byte[][] a) {
         ListKey l = ListKey.read(ctx, s.db(), a[1]);

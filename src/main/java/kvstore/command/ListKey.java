@@ -128,10 +128,7 @@ final class ListKey {
     /** Elements {@code from..to} (inclusive, valid indexes) in order. */
     List<byte[]> range(long from, long to) {
         List<byte[]> out = new ArrayList<>((int) Math.min(to - from + 1, 1 << 16));
-        ck.forEach(position(head + from), position(head + to + 1), (e, v) -> {
-            out.add(v);
-            return true;
-        });
+        ck.forEachValue(position(head + from), position(head + to + 1), out::add);
         return out;
     }
 

@@ -210,6 +210,14 @@ public interface Keyspace {
     void elements(int db, byte[] key, byte[] from, byte[] to, ElementVisitor visitor);
 
     /**
+     * Like {@link #elements}, for a walk that needs the values alone (LRANGE): where the element bytes
+     * are part of an engine key, they need not be copied out for it.
+     */
+    default void values(int db, byte[] key, byte[] from, byte[] to, ValueVisitor visitor) {
+        elements(db, key, from, to, (element, value) -> visitor.visit(value));
+    }
+
+    /**
      * True on a ring: re-adding an element that is already there (SADD of a member, HSET of the same
      * value) must still write a new version, so that it wins over a remove made concurrently on
      * another replica (add-wins); one node skips such writes.
@@ -243,6 +251,13 @@ public interface Keyspace {
     interface ElementVisitor {
         /** Returns false to stop the walk. The arrays belong to the callee. */
         boolean visit(byte[] element, byte[] value);
+    }
+
+    /** Receives element values from {@link #values}. */
+    @FunctionalInterface
+    interface ValueVisitor {
+        /** Returns false to stop the walk. The array belongs to the callee. */
+        boolean visit(byte[] value);
     }
 
     /** Receives elements from {@link #elementValues}. */

@@ -2,6 +2,7 @@ package kvstore.resp;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.AbstractList;
 import java.util.List;
 
 /**
@@ -36,6 +37,30 @@ public final class ArrayReply extends Reply {
 
     public static ArrayReply of(List<? extends Reply> items) {
         return new ArrayReply(Kind.ARRAY, items);
+    }
+
+    /** An array of bulk strings, written straight from the arrays (an LRANGE reply holds hundreds). */
+    public static ArrayReply ofBulks(List<byte[]> values) {
+        return new ArrayReply(Kind.ARRAY, new Bulks(values));
+    }
+
+    /** The items of {@link #ofBulks}: a view that makes a {@link BulkReply} only when one is asked for. */
+    private static final class Bulks extends AbstractList<BulkReply> {
+        final List<byte[]> values;
+
+        Bulks(List<byte[]> values) {
+            this.values = values;
+        }
+
+        @Override
+        public BulkReply get(int i) {
+            return new BulkReply(values.get(i));
+        }
+
+        @Override
+        public int size() {
+            return values.size();
+        }
     }
 
     public static ArrayReply of(Reply... items) {
@@ -75,6 +100,12 @@ public final class ArrayReply extends Reply {
             Resp.writeHeader(out, kind.prefix, kind == Kind.MAP ? items.size() / 2 : items.size());
         } else {
             Resp.writeHeader(out, (byte) '*', items.size());
+        }
+        if (items instanceof Bulks bulks) {
+            for (int i = 0, n = bulks.values.size(); i < n; i++) {
+                Resp.writeBulk(out, bulks.values.get(i));
+            }
+            return;
         }
         for (int i = 0, n = items.size(); i < n; i++) {
             items.get(i).write(out, proto);

@@ -351,8 +351,8 @@ public final class LsmEngine implements Engine {
     private static final class Cursor implements EngineCursor {
         private final TableSet set;
         private final MergingIterator it;
-        /** The current entry's key; the merge stays on that entry until the next step. */
-        private byte[] key;
+        /** True while on an entry: the merge stays on it until the next step. */
+        private boolean positioned;
         /** The current entry's decoded set, once asked for. */
         private SiblingSet value;
         private boolean closed;
@@ -367,29 +367,29 @@ public final class LsmEngine implements Engine {
             if (closed) {
                 return false;
             }
-            if (key != null) {
+            if (positioned) {
                 it.next();
             }
             value = null;
             while (it.valid()) {
                 if (!it.tombstone()) {
-                    key = it.key();
+                    positioned = true;
                     return true;
                 }
                 it.next();
             }
-            key = null;
+            positioned = false;
             return false;
         }
 
         @Override
         public byte[] key() {
-            return key;
+            return positioned ? it.key() : null;
         }
 
         @Override
         public SiblingSet value() {
-            if (value == null && key != null) {
+            if (value == null && positioned) {
                 value = SiblingSetCodec.decode(it.value());
             }
             return value;
@@ -397,7 +397,7 @@ public final class LsmEngine implements Engine {
 
         @Override
         public byte[] winnerValue() {
-            return key == null ? null : it.winnerValue();
+            return positioned ? it.winnerValue() : null;
         }
 
         @Override

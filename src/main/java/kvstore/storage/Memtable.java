@@ -102,10 +102,11 @@ final class Memtable {
     InternalIterator iterator(byte[] from, byte[] to) {
         CellTree.Cursor cursor = tree.cursor(from, to);
         return new InternalIterator() {
-            private byte[] key;
             private MemCell cell;
             /** The cell's entry when the walk reached it: fixes whether the value is a tombstone. */
             private byte[] entry;
+            /** The current key, copied out of the tree's leaf when first asked for. */
+            private byte[] key;
 
             {
                 next();
@@ -113,11 +114,14 @@ final class Memtable {
 
             @Override
             public boolean valid() {
-                return key != null;
+                return cell != null;
             }
 
             @Override
             public byte[] key() {
+                if (key == null && cell != null) {
+                    key = cursor.key();
+                }
                 return key;
             }
 
@@ -141,10 +145,10 @@ final class Memtable {
             public void next() {
                 key = null;
                 while (cursor.next()) {
-                    byte[] e = cursor.cell().entry();
+                    MemCell c = cursor.cell();
+                    byte[] e = c.entry();
                     if (e != null) {
-                        key = cursor.key();
-                        cell = cursor.cell();
+                        cell = c;
                         entry = e;
                         return;
                     }

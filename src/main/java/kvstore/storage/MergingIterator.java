@@ -9,17 +9,19 @@ import java.util.List;
  *
  * <p>The heap is kept by hand over parallel arrays, each source's current key cached next to it: a
  * step replaces the top's key and sifts it down once, where a general priority queue would remove
- * the top and insert it again (two sifts, each comparison calling back into the sources). The current
- * entry is the top source's, which stays on it until the next step: its value is read from the source
- * only if asked for, so a walk that needs the winning version alone or skips tombstones never copies
- * a whole encoded set out of the memtable.
+ * the top and insert it again (two sifts, each comparison calling back into the sources). Keys are
+ * cached and compared only while two sources or more are left: one alone needs no ordering, and is
+ * asked for its key only when the caller asks. The current entry is the top source's, which stays on
+ * it until the next step: its value is read from the source only if asked for. So a walk that needs
+ * the winning version alone, or skips tombstones, copies neither the key nor the whole encoded set
+ * out of the memtable.
  */
 final class MergingIterator implements InternalIterator {
     private final InternalIterator[] sources;
     private final int[] ranks;
+    /** The sources' current keys while two or more are left; then keys[0] is null once the last one stepped. */
     private final byte[][] keys;
     private int size;
-    private byte[] key;
 
     MergingIterator(List<InternalIterator> newestFirst) {
         int n = newestFirst.size();
@@ -31,31 +33,17 @@ final class MergingIterator implements InternalIterator {
             if (it.valid()) {
                 sources[size] = it;
                 ranks[size] = i;
-                keys[size] = it.key();
                 size++;
             }
         }
-        for (int i = size / 2 - 1; i >= 0; i--) {
-            siftDown(i);
-        }
-        advance(null);
-    }
-
-    /**
-     * Steps past the entry with key {@code previous} (null: none yet), skipping the older sources'
-     * entries for it, and makes the top source's entry the current one.
-     */
-    private void advance(byte[] previous) {
-        if (previous != null) {
-            InternalIterator passed = sources[0];
-            stepTop();
-            // older sources' entries for the same key are hidden by the one just passed (which, if
-            // on top again, is past that key: a walk of one source compares no keys here)
-            while (size > 0 && sources[0] != passed && Arrays.equals(keys[0], previous)) {
-                stepTop();
+        if (size > 1) {
+            for (int i = 0; i < size; i++) {
+                keys[i] = sources[i].key();
+            }
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                siftDown(i);
             }
         }
-        key = size == 0 ? null : keys[0];
     }
 
     /** Moves the top source to its next entry and restores the heap. */
@@ -63,7 +51,7 @@ final class MergingIterator implements InternalIterator {
         InternalIterator top = sources[0];
         top.next();
         if (top.valid()) {
-            keys[0] = top.key();
+            keys[0] = size > 1 ? top.key() : null;
         } else {
             size--;
             sources[0] = sources[size];
@@ -72,7 +60,9 @@ final class MergingIterator implements InternalIterator {
             sources[size] = null;
             keys[size] = null;
         }
-        siftDown(0);
+        if (size > 1) {
+            siftDown(0);
+        }
     }
 
     private void siftDown(int i) {
@@ -113,12 +103,16 @@ final class MergingIterator implements InternalIterator {
 
     @Override
     public boolean valid() {
-        return key != null;
+        return size > 0;
     }
 
     @Override
     public byte[] key() {
-        return key;
+        if (size == 0) {
+            return null;
+        }
+        byte[] k = keys[0];
+        return k != null ? k : sources[0].key();
     }
 
     @Override
@@ -136,8 +130,15 @@ final class MergingIterator implements InternalIterator {
         return sources[0].winnerValue();
     }
 
+    /** Steps past the current entry, skipping the older sources' entries for its key. */
     @Override
     public void next() {
-        advance(key);
+        InternalIterator passed = sources[0];
+        byte[] previous = keys[0]; // null when one source is left: it holds each key once
+        stepTop();
+        // a source on top again after the step is past the key: only another can hold it
+        while (previous != null && size > 0 && sources[0] != passed && Arrays.equals(keys[0], previous)) {
+            stepTop();
+        }
     }
 }
