@@ -102,9 +102,7 @@ public final class ArrayReply extends Reply {
             Resp.writeHeader(out, (byte) '*', items.size());
         }
         if (items instanceof Bulks bulks) {
-            for (int i = 0, n = bulks.values.size(); i < n; i++) {
-                Resp.writeBulk(out, bulks.values.get(i));
-            }
+            Resp.writeBulks(out, bulks.values);
             return;
         }
         for (int i = 0, n = items.size(); i < n; i++) {

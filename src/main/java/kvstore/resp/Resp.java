@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Low-level RESP writing helpers shared by the reply types. */
 public final class Resp {
@@ -24,29 +25,29 @@ public final class Resp {
     /** Longest header: a prefix, a sign and 19 digits, CRLF. */
     private static final int HEADER_MAX = 23;
     /**
-     * Per thread, where a header (and a small value) is put together before it goes to the buffer in
+     * Per thread, where headers and small values are put together before they go to the buffer in
      * one write: every ByteBuf write checks the buffer's state and capacity, and a reply of many
-     * small elements (LRANGE, HGETALL) otherwise pays that five times per element.
+     * small elements (LRANGE, HGETALL) otherwise pays that several times per element.
      */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected byte[] initialValue() {
-            return new byte[HEADER_MAX + INLINE + 2];
+            return new byte[8192];
         }
     };
 
     /** Writes {@code prefix}, the decimal {@code n}, and CRLF: "$5\r\n", ":42\r\n", "*3\r\n". */
     public static void writeHeader(ByteBuf out, byte prefix, long n) {
         byte[] b = SCRATCH.get();
-        out.writeBytes(b, 0, header(b, prefix, n));
+        out.writeBytes(b, 0, header(b, 0, prefix, n));
     }
 
-    /** Puts the header at the start of {@code b}; returns its length. */
-    private static int header(byte[] b, byte prefix, long n) {
-        b[0] = prefix;
+    /** Puts the header into {@code b} at {@code at}; returns where it ends. */
+    private static int header(byte[] b, int at, byte prefix, long n) {
+        b[at] = prefix;
         byte[] digits = n >= 0 && n < SMALL.length ? SMALL[(int) n] : ascii(Long.toString(n));
-        System.arraycopy(digits, 0, b, 1, digits.length);
-        int p = 1 + digits.length;
+        System.arraycopy(digits, 0, b, at + 1, digits.length);
+        int p = at + 1 + digits.length;
         b[p] = '\r';
         b[p + 1] = '\n';
         return p + 2;
@@ -62,18 +63,44 @@ public final class Resp {
 
     public static void writeBulk(ByteBuf out, byte[] value) {
         byte[] b = SCRATCH.get();
-        int p = header(b, (byte) '$', value.length);
+        int p = header(b, 0, (byte) '$', value.length);
         if (value.length > INLINE) {
             out.writeBytes(b, 0, p);
             out.writeBytes(value);
             out.writeShort(0x0d0a);
             return;
         }
-        System.arraycopy(value, 0, b, p, value.length);
-        p += value.length;
+        out.writeBytes(b, 0, bulkBody(b, p, value));
+    }
+
+    /** Writes each value as a bulk string, many small ones at a time in one buffer write. */
+    public static void writeBulks(ByteBuf out, List<byte[]> values) {
+        byte[] b = SCRATCH.get();
+        int p = 0;
+        for (int i = 0, n = values.size(); i < n; i++) {
+            byte[] v = values.get(i);
+            if (v.length > INLINE) {
+                out.writeBytes(b, 0, p);
+                p = 0;
+                writeBulk(out, v);
+                continue;
+            }
+            if (p + HEADER_MAX + v.length + 2 > b.length) {
+                out.writeBytes(b, 0, p);
+                p = 0;
+            }
+            p = bulkBody(b, header(b, p, (byte) '$', v.length), v);
+        }
+        out.writeBytes(b, 0, p);
+    }
+
+    /** Puts {@code value} and CRLF into {@code b} at {@code at}, after its header; returns where they end. */
+    private static int bulkBody(byte[] b, int at, byte[] value) {
+        System.arraycopy(value, 0, b, at, value.length);
+        int p = at + value.length;
         b[p] = '\r';
         b[p + 1] = '\n';
-        out.writeBytes(b, 0, p + 2);
+        return p + 2;
     }
 
     public static byte[] ascii(String s) {
