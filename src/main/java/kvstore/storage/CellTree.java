@@ -707,6 +707,8 @@ final class CellTree {
         private int[] offs;
         private Object[] cells;
         private int count;
+        /** How many of the copied entries lie before the range's end: found once per leaf, not per step. */
+        private int limit;
         private int pos;
         /** The inner nodes above the current leaf, root first, and the index of the child taken in each. */
         private final Path path = new Path(4);
@@ -772,8 +774,29 @@ final class CellTree {
                 offs[j] -= start;
             }
             count = c;
+            limit = c == 0 || to == null || beforeEnd(c - 1) ? c : firstAtOrAfterEnd(c - 1);
             pos = 0;
             return true;
+        }
+
+        /** True if copied key {@code i} lies before the range's end. */
+        private boolean beforeEnd(int i) {
+            return Arrays.compareUnsigned(keys, offs[i], offs[i + 1], to, 0, to.length) < 0;
+        }
+
+        /** The first copied key at or after the range's end, key {@code last} being one. */
+        private int firstAtOrAfterEnd(int last) {
+            int lo = 0;
+            int hi = last;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (beforeEnd(mid)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
         }
 
         /**
@@ -805,15 +828,12 @@ final class CellTree {
         /** Steps to the next key: false at the end of the range. */
         boolean next() {
             while (!done) {
-                if (pos < count) {
-                    if (to != null && Arrays.compareUnsigned(keys, offs[pos], offs[pos + 1], to, 0, to.length) >= 0) {
-                        break;
-                    }
+                if (pos < limit) {
                     pos++;
                     return true;
                 }
-                if (!nextLeaf()) {
-                    break;
+                if (limit < count || !nextLeaf()) {
+                    break; // the range ends within this leaf, or no leaf is left
                 }
             }
             done = true;
