@@ -173,8 +173,6 @@ final class ListCommands {
         return ArrayReply.ofBulks(l.range(r.start(), r.end()));
     }
 
-
-
     private Reply lindex(Session s, byte[][] a) {
         ListKey l = ListKey.read(ctx, s.db(), a[1]);
         if (l == null) {

@@ -24,6 +24,12 @@ public final class ArrayReply extends Reply {
     public static final ArrayReply EMPTY_SET = new ArrayReply(Kind.SET, List.of());
     public static final ArrayReply EMPTY_MAP = new ArrayReply(Kind.MAP, List.of());
 
+    /**
+     * Bytes an item takes at least ("$1\r\nx\r\n" is 7, ":1\r\n" 4): room for that many is made once
+     * up front, so that a long reply does not outgrow its buffer, and get copied, a step at a time.
+     */
+    private static final int ITEM_BYTES_HINT = 8;
+
     private final Kind kind;
     private final List<? extends Reply> items;
 
@@ -86,12 +92,6 @@ public final class ArrayReply extends Reply {
     public List<? extends Reply> items() {
         return items;
     }
-
-    /**
-     * Bytes an item takes at least ("$1\r\nx\r\n" is 7, ":1\r\n" 4): room for that many is made once
-     * up front, so that a long reply does not outgrow its buffer, and get copied, a step at a time.
-     */
-    private static final int ITEM_BYTES_HINT = 8;
 
     @Override
     public void write(ByteBuf out, int proto) {
