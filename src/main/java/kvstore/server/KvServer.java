@@ -99,16 +99,20 @@ public final class KvServer implements ServerControl, CommandListener {
      * another thread per request and per answer, cost about a third of the throughput).
      */
     public static EventLoopGroup newEventLoops(int threads) {
-        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("kvstore-io"), io);
+        return new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("kvstore-io"),
+                ioHandlers());
+    }
+
+    /** Epoll I/O where the platform has it, NIO otherwise. */
+    private static IoHandlerFactory ioHandlers() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     public void start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         transport = epoll ? "epoll" : "nio";
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        bossGroup = new MultiThreadIoEventLoopGroup(1, ioHandlers());
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
