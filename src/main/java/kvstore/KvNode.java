@@ -39,7 +39,7 @@ public final class KvNode implements AutoCloseable {
         NodeStorage storage = NodeStorage.open(config, ring);
         this.engine = storage.engine();
         // single node or ring member, as cluster-nodes says (see ClusterNode)
-        this.cluster = ClusterNode.create(config, engine, storage.actor());
+        this.cluster = ClusterNode.create(config, engine, storage.actor(), storage.databases());
         if (ring) {
             storage.setRingPurge(cluster.purgePolicy());
         }

@@ -1,6 +1,7 @@
 package kvstore;
 
 import kvstore.config.Config;
+import kvstore.keyspace.DatabaseMap;
 import kvstore.storage.Engine;
 import kvstore.storage.FsyncPolicy;
 import kvstore.storage.LsmEngine;
@@ -8,7 +9,6 @@ import kvstore.storage.LsmOptions;
 import kvstore.storage.MemoryEngine;
 import kvstore.storage.PurgePolicy;
 
-import java.util.concurrent.atomic.AtomicReference;
 import kvstore.version.SiblingSet;
 import kvstore.version.Version;
 
@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 /**
  * Opens the node's storage as the config says ({@code engine lsm|memory}) and the actor id that goes
  * with its data. The LSM engine lives in {@code <dir>/engine}; the actor id in {@code <dir>/actor}.
+ * The database map of SWAPDB ({@link DatabaseMap}) lives in {@code <dir>/databases}.
  * An actor id is never reused for other data: when the engine directory starts empty (a new node, or
  * one whose data was wiped) the node takes a new random actor id, so its new writes can never be
  * mistaken for the lost ones (Riak's KV679 lesson).
@@ -32,13 +33,16 @@ final class NodeStorage {
     private final Engine engine;
     private final long actor;
     private final boolean keptData;
+    private final DatabaseMap databases;
     /** A ring's purge rule, known only once the ring is built; nothing is purged until then. */
     private final AtomicReference<PurgePolicy> ringPurge;
 
-    private NodeStorage(Engine engine, long actor, boolean keptData, AtomicReference<PurgePolicy> ringPurge) {
+    private NodeStorage(Engine engine, long actor, boolean keptData, DatabaseMap databases,
+                        AtomicReference<PurgePolicy> ringPurge) {
         this.engine = engine;
         this.actor = actor;
         this.keptData = keptData;
+        this.databases = databases;
         this.ringPurge = ringPurge;
     }
 
@@ -51,7 +55,8 @@ final class NodeStorage {
         Path dir = Path.of(config.get("dir"));
         Files.createDirectories(dir);
         if (config.get("engine").equals("memory")) {
-            return new NodeStorage(new MemoryEngine(), newActor(), false, new AtomicReference<>(PurgePolicy.NEVER));
+            return new NodeStorage(new MemoryEngine(), newActor(), false, DatabaseMap.inMemory(config.getInt("databases")),
+                    new AtomicReference<>(PurgePolicy.NEVER));
         }
         Path engineDir = dir.resolve("engine");
         boolean fresh = isEmpty(engineDir);
@@ -65,7 +70,8 @@ final class NodeStorage {
                 .withPurgePolicy(ring ? (key, set) -> ringPurge.get().canPurge(key, set) : expiredPastGrace(config));
         LsmEngine lsm = new LsmEngine(engineDir, options);
         config.onChange("appendfsync", v -> lsm.setFsync(FsyncPolicy.parse(v)));
-        return new NodeStorage(lsm, actor, !fresh, ringPurge);
+        DatabaseMap databases = DatabaseMap.open(dir.resolve("databases"), config.getInt("databases"), !fresh);
+        return new NodeStorage(lsm, actor, !fresh, databases, ringPurge);
     }
 
     /**
@@ -128,6 +134,11 @@ final class NodeStorage {
 
     long actor() {
         return actor;
+    }
+
+    /** Which stored database each database index names (SWAPDB), kept with the engine's data. */
+    DatabaseMap databases() {
+        return databases;
     }
 
     /** True when the engine already held data from an earlier run (counters must be rebuilt). */

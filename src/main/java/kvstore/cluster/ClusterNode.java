@@ -1,7 +1,9 @@
 package kvstore.cluster;
 
 import kvstore.config.Config;
+import kvstore.keyspace.DatabaseMap;
 import kvstore.keyspace.Keyspace;
+import kvstore.keyspace.MappedDatabases;
 import kvstore.storage.Engine;
 import kvstore.transport.PeerTransport;
 import kvstore.transport.TransportConfig;
@@ -49,8 +51,8 @@ public final class ClusterNode implements AutoCloseable {
         this.background = background;
     }
 
-    public static ClusterNode create(Config config, Engine engine, long actor) {
-        ClusterNode node = build(config, engine, actor);
+    public static ClusterNode create(Config config, Engine engine, long actor, DatabaseMap databases) {
+        ClusterNode node = build(config, engine, actor, databases);
         node.replica.setMaxSiblings(config.getInt("max-siblings"));
         config.onChange("max-siblings", v -> node.replica.setMaxSiblings(Integer.parseInt(v)));
         return node;
@@ -66,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
         return members.size() > 1 || (members.size() == 1 && !name.isEmpty() && !members.get(0).name().equals(name));
     }
 
-    private static ClusterNode build(Config config, Engine engine, long actor) {
+    private static ClusterNode build(Config config, Engine engine, long actor, DatabaseMap map) {
         int databases = config.getInt("databases");
         List<RingMember> members = RingMember.parseList(config.get("cluster-nodes"));
         String name = config.get("node-name");
@@ -79,7 +81,12 @@ public final class ClusterNode implements AutoCloseable {
                     config.getInt("node-weight"))
                     : members.get(0);
             Ring ring = new Ring(List.of(me), 1);
-            return new ClusterNode(single, new SingleTopology(ring, self), single.replica(), null, null, null, null);
+            return new ClusterNode(new MappedDatabases(single, map), new SingleTopology(ring, self), single.replica(),
+                    null, null, null, null);
+        }
+        if (map.swapped()) {
+            throw new IllegalArgumentException("the databases were swapped (SWAPDB) while this node ran alone, and a "
+                    + "ring cannot map them: swap them back on the single node before it joins a ring");
         }
         if (name.isEmpty()) {
             throw new IllegalArgumentException("node-name must be set when cluster-nodes lists a ring");

@@ -186,6 +186,20 @@ public final class BlockingKeys {
         }
     }
 
+    /** Every key of {@code db} may hold something else now (SWAPDB): clients waiting on one get a chance. */
+    void touchedDatabase(int db) {
+        if (blocked.get() == 0) {
+            return;
+        }
+        synchronized (this) {
+            for (KeyRef k : waiting.keySet()) {
+                if (k.db == db) {
+                    markReady(k);
+                }
+            }
+        }
+    }
+
     private void markReady(KeyRef k) {
         if (waiting.containsKey(k) && readySet.add(k)) {
             ready.add(k);

@@ -16,7 +16,7 @@ import static kvstore.command.CommandFlag.STALE;
 import static kvstore.command.CommandFlag.WRITE;
 
 /**
- * Server-wide commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR,
+ * Server-wide commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SAVE, BGSAVE, LASTSAVE, SHUTDOWN, MONITOR,
  * and registration of the bigger ones (CLIENT, CONFIG, INFO, COMMAND, DEBUG, SLOWLOG).
  *
  * <p>The engine is in memory: SAVE and BGSAVE make acknowledged writes durable through
@@ -25,6 +25,9 @@ import static kvstore.command.CommandFlag.WRITE;
  */
 final class ServerCommands {
     private static final SimpleReply BGSAVE_STARTED = new SimpleReply("Background saving started");
+    private static final ErrorReply SWAPDB_ON_RING = ErrorReply.err("SWAPDB is not allowed in cluster mode");
+    private static final ErrorReply INVALID_FIRST_DB = ErrorReply.err("invalid first DB index");
+    private static final ErrorReply INVALID_SECOND_DB = ErrorReply.err("invalid second DB index");
 
     private final CommandContext ctx;
 
@@ -40,6 +43,8 @@ final class ServerCommands {
                 .group("server").doc("Removes all keys from the current database.", "1.0.0").build());
         t.add(CommandSpec.builder("flushall", -1, this::flushall).flags(WRITE).categories("keyspace", "write", "slow", "dangerous")
                 .group("server").doc("Removes all keys from all databases.", "1.0.0").build());
+        t.add(CommandSpec.builder("swapdb", 3, this::swapdb).flags(WRITE, FAST).categories("keyspace", "write", "fast", "dangerous")
+                .group("server").doc("Swaps two Redis databases.", "4.0.0").build());
         t.add(CommandSpec.builder("shutdown", -1, this::shutdown).flags(ADMIN, NOSCRIPT, LOADING, STALE, CommandFlag.NO_MULTI, CommandFlag.ALLOW_BUSY)
                 .categories("admin", "slow", "dangerous").group("server")
                 .doc("Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0").build());
@@ -84,6 +89,45 @@ final class ServerCommands {
             ctx.keyspace().flush(db);
         }
         return SimpleReply.OK;
+    }
+
+    /**
+     * SWAPDB index index: Redis's replies and errors. Transactions watching a key that exists in either
+     * database fail at EXEC (Redis's touchAllWatchedKeysInDb, with expired keys counting as absent), and
+     * clients blocked on a key of either database try again, as the key may now hold what they wait for.
+     */
+    private Reply swapdb(Session s, byte[][] a) {
+        if (ctx.keyspace().replicated()) {
+            return SWAPDB_ON_RING;
+        }
+        long first = Args.parseLong(a[1]);
+        if (first == Args.INVALID || first != (int) first) {
+            return INVALID_FIRST_DB;
+        }
+        long second = Args.parseLong(a[2]);
+        if (second == Args.INVALID || second != (int) second) {
+            return INVALID_SECOND_DB;
+        }
+        if (first < 0 || first >= ctx.databases() || second < 0 || second >= ctx.databases()) {
+            return ErrorReply.DB_INDEX;
+        }
+        if (first != second) {
+            touchWatchedIn((int) first, (int) second);
+            touchWatchedIn((int) second, (int) first);
+            ctx.keyspace().swapDatabases((int) first, (int) second);
+            ctx.blocking().touchedDatabase((int) first);
+            ctx.blocking().touchedDatabase((int) second);
+        }
+        return SimpleReply.OK;
+    }
+
+    /** Marks the transactions watching a key of {@code db} that exists there or in {@code other}. */
+    private void touchWatchedIn(int db, int other) {
+        for (byte[] key : ctx.watchedKeys().keysIn(db)) {
+            if (ctx.keyspace().get(db, key) != null || ctx.keyspace().get(other, key) != null) {
+                ctx.watchedKeys().touch(db, key);
+            }
+        }
     }
 
     private Reply time(Session s, byte[][] a) {

@@ -13,7 +13,7 @@ final class TransactionLocks {
      * The distinct stripes, in order, of the keys of {@code commands} (their specs alongside), starting
      * in database {@code db} and following the SELECTs among them, as {@link CommandSpec#keyPositions}
      * finds them. The keys MOVE and COPY write in another database count too, so that their commands
-     * never take a stripe out of order.
+     * never take a stripe out of order. A transaction with SWAPDB takes every stripe.
      */
     static int[] stripes(List<CommandSpec> specs, List<byte[][]> commands, int db) {
         int[] out = new int[16];
@@ -21,6 +21,9 @@ final class TransactionLocks {
         for (int c = 0; c < commands.size(); c++) {
             CommandSpec spec = specs.get(c);
             byte[][] argv = commands.get(c);
+            if (spec.name().equals("swapdb")) {
+                return KeyLocks.allStripes(); // it takes every stripe itself: all of them, in order, up front
+            }
             if (spec.name().equals("select")) {
                 long d = Args.parseLong(argv[1]);
                 db = d >= 0 && d < 256 ? (int) d : db;

@@ -1,6 +1,8 @@
 package kvstore.command;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,17 @@ final class WatchedKeys {
             set.remove(t);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** The keys of {@code db} that some transaction watches. */
+    List<byte[]> keysIn(int db) {
+        List<byte[]> keys = new ArrayList<>();
+        for (Key k : watchers.keySet()) {
+            if (k.db == db) {
+                keys.add(k.key.array());
+            }
+        }
+        return keys;
     }
 
     /** {@code key} of {@code db} was changed by a command: every transaction watching it fails at EXEC. */

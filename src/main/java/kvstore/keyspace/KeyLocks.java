@@ -5,8 +5,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Striped locks over (database, key). A writer holds the stripes of every key it touches, taken in
- * stripe order so two multi-key commands cannot deadlock. Readers take no lock.
+ * Striped locks over keys. A writer holds the stripes of every key it touches, taken in stripe order
+ * so two multi-key commands cannot deadlock. Readers take no lock.
+ *
+ * <p>A key's stripe does not depend on its database: a command locks by the Redis database index and
+ * the storage below it by the stored database id, which differ once SWAPDB has exchanged two
+ * ({@link DatabaseMap}), and both must land on the same stripe (one lock, taken again reentrantly)
+ * rather than on two, taken in no agreed order.
  */
 public final class KeyLocks {
     private static final int STRIPES = 1024;
@@ -26,11 +31,10 @@ public final class KeyLocks {
 
     /** As {@link #stripe(int, byte[])} for the key in {@code buf[from, to)}, without copying it. */
     public static int stripe(int db, byte[] buf, int from, int to) {
-        int h = 1; // Arrays.hashCode's
+        int h = 1; // Arrays.hashCode's; not the database's (see the class comment)
         for (int i = from; i < to; i++) {
             h = 31 * h + buf[i];
         }
-        h = h * 31 + db;
         h ^= h >>> 16;
         return h & (STRIPES - 1);
     }
@@ -50,6 +54,30 @@ public final class KeyLocks {
      */
     public long changes(int db, byte[] key) {
         return changes.get(stripe(db, key));
+    }
+
+    /** Takes every stripe, in order: the caller then runs alone among writers (SWAPDB). */
+    public void lockAll() {
+        for (ReentrantLock l : stripes) {
+            l.lock();
+        }
+    }
+
+    /** Releases what {@link #lockAll} took, counting a change on every stripe: any key may read differently now. */
+    public void changedAllAndUnlock() {
+        for (int i = STRIPES - 1; i >= 0; i--) {
+            changed(i);
+            stripes[i].unlock();
+        }
+    }
+
+    /** Every stripe in order, for a transaction that locks all of them ({@link #lockAll}'s order). */
+    public static int[] allStripes() {
+        int[] all = new int[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            all[i] = i;
+        }
+        return all;
     }
 
     public void lock(int stripe) {

@@ -65,6 +65,15 @@ public interface Keyspace {
     void setActiveExpire(boolean enabled);
 
     /**
+     * SWAPDB: database index {@code a} names from now on what {@code b} held, and {@code b} what
+     * {@code a} held. A single node does it through its {@link DatabaseMap} ({@link MappedDatabases});
+     * a ring refuses it, as Redis Cluster does, since every node would have to swap at one instant.
+     */
+    default void swapDatabases(int a, int b) {
+        throw new ReplyException("ERR SWAPDB is not allowed in cluster mode");
+    }
+
+    /**
      * Called after a batch of commands and before their replies are sent: hands buffered writes to the
      * OS (group commit, as Redis writes its AOF buffer before replying).
      */
