@@ -224,7 +224,7 @@ public final class LocalReplica {
      * everything stored here, the plain-Redis-write rule). {@code value == null} writes a tombstone.
      */
     public SiblingSet write(int db, byte[] key, VersionVector context, long expireAt, byte type, byte[] value) {
-        return write(storageKey(db, key), KeyLocks.stripe(db, key), context, expireAt, type, value);
+        return write(storageKey(db, key), KeyLocks.stripe(key), context, expireAt, type, value);
     }
 
     /** As {@link #write(int, byte[], VersionVector, long, byte, byte[])} for any entry: a key's or an element's. */
@@ -234,7 +234,7 @@ public final class LocalReplica {
 
     /** The lock stripe of a storage key: its user key's, so a key and its elements share one. */
     static int stripeOf(byte[] sk) {
-        return KeyLocks.stripe(StorageKey.db(sk), sk, StorageKey.HEADER, StorageKey.HEADER + StorageKey.userKeyLength(sk));
+        return KeyLocks.stripe(sk, StorageKey.HEADER, StorageKey.HEADER + StorageKey.userKeyLength(sk));
     }
 
     private SiblingSet write(byte[] sk, int stripe, VersionVector context, long expireAt, byte type, byte[] value) {
@@ -332,7 +332,7 @@ public final class LocalReplica {
     /** Stores an element as a new version superseding what this node holds of it. */
     public void writeElement(int db, byte[] key, byte[] element, byte[] value) {
         byte[] ek = elementKey(storageKey(db, key), element);
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(ek);
@@ -361,7 +361,7 @@ public final class LocalReplica {
     /** Stores {@code set} as the element, or removes it if null, without reading it first. */
     private void changeElement(int db, byte[] key, byte[] element, SiblingSet set) {
         byte[] ek = elementKey(storageKey(db, key), element);
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             if (set == null) {
@@ -377,7 +377,7 @@ public final class LocalReplica {
     /** Removes an element (single node: outright); true if it held a value. */
     public boolean removeElement(int db, byte[] key, byte[] element) {
         byte[] ek = elementKey(storageKey(db, key), element);
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(ek);
@@ -461,7 +461,7 @@ public final class LocalReplica {
     }
 
     private SiblingSet merge(int db, byte[] key, byte[] sk, SiblingSet incoming) {
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(sk);
@@ -484,7 +484,7 @@ public final class LocalReplica {
      */
     public Version remove(int db, byte[] key) {
         byte[] sk = storageKey(db, key);
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(sk);
@@ -549,7 +549,7 @@ public final class LocalReplica {
 
     /** Reclaims the key if its winner is still an expired value once its lock is held; true if it did. */
     public boolean reclaimIfExpired(int db, byte[] key, byte[] sk) {
-        int stripe = KeyLocks.stripe(db, key);
+        int stripe = KeyLocks.stripe(key);
         locks.lock(stripe);
         try {
             SiblingSet current = engine.get(sk);

@@ -71,7 +71,7 @@ public final class SingleNodeCoordinator implements Keyspace {
         if (entry == null) {
             // one node keeps no tombstones: a delete that covers every version removes the key; one
             // that does not leaves the versions it did not see
-            int stripe = KeyLocks.stripe(db, key);
+            int stripe = KeyLocks.stripe(key);
             locks.lock(stripe);
             try {
                 SiblingSet set = replica.read(db, key);
@@ -107,7 +107,7 @@ public final class SingleNodeCoordinator implements Keyspace {
 
     @Override
     public long changes(int db, byte[] key) {
-        return locks.changes(db, key);
+        return locks.changes(key);
     }
 
     /** One node's removals leave no version behind, so a first version needs no read. */

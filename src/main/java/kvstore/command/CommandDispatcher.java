@@ -191,7 +191,7 @@ public final class CommandDispatcher {
         for (byte[][] argv : commands) {
             specs.add(resolve(argv));
         }
-        int[] stripes = TransactionLocks.stripes(specs, commands, session.db());
+        int[] stripes = TransactionLocks.stripes(specs, commands);
         int held = 0;
         List<Reply> replies = new ArrayList<>(commands.size());
         try {
@@ -335,11 +335,10 @@ public final class CommandDispatcher {
     }
 
     private Reply executeLocked(CommandSpec spec, Session session, byte[][] argv, Pace pace) {
-        int db = session.db();
         int last = lastKey(spec, argv);
         int step = Math.max(1, spec.keyStep());
         if (last == spec.firstKey()) { // one key: no array on the common path
-            int stripe = KeyLocks.stripe(db, argv[last]);
+            int stripe = KeyLocks.stripe(argv[last]);
             lock(stripe, pace);
             try {
                 return execute(spec, session, argv, pace);
@@ -350,7 +349,7 @@ public final class CommandDispatcher {
         int[] stripes = new int[(last - spec.firstKey()) / step + 1];
         int n = 0;
         for (int i = spec.firstKey(); i <= last; i += step) {
-            stripes[n++] = KeyLocks.stripe(db, argv[i]);
+            stripes[n++] = KeyLocks.stripe(argv[i]);
         }
         n = KeyLocks.normalise(stripes, n);
         int held = 0;

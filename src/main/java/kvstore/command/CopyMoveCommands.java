@@ -1,7 +1,6 @@
 package kvstore.command;
 
 import kvstore.keyspace.Entry;
-import kvstore.keyspace.KeyLocks;
 import kvstore.keyspace.Keyspace;
 import kvstore.resp.ErrorReply;
 import kvstore.resp.IntegerReply;
@@ -17,10 +16,8 @@ import static kvstore.command.CommandFlag.WRITE;
 /**
  * RENAME, RENAMENX, COPY and MOVE (Redis db.c). The value moves with its type and expiry.
  *
- * <p>The dispatcher locks the command's keys in the current database only. MOVE and COPY ... DB n
- * also write a key of another database, so they take that key's stripe themselves with
- * {@link KeyLocks#lockAlso}, which keeps the global stripe order (two MOVEs in opposite directions
- * cannot deadlock) and is done before anything is read.
+ * <p>MOVE and COPY ... DB n write a key of another database; a key's lock stripe is the same in every
+ * database ({@link kvstore.keyspace.KeyLocks}), so the stripes the dispatcher takes for the command's keys cover it.
  */
 final class CopyMoveCommands {
     private static final ErrorReply SAME_OBJECT = ErrorReply.err("source and destination objects are the same");
@@ -90,25 +87,19 @@ final class CopyMoveCommands {
         if (dst == db && Arrays.equals(a[1], a[2])) {
             return SAME_OBJECT;
         }
-        boolean extra = dst != db && lockDestination(db, a[2], dst, a[1], a[2]);
-        try {
-            Entry e = ks.get(db, a[1]);
-            if (e == null) {
-                ctx.stats().miss();
-                return IntegerReply.ZERO;
-            }
-            ctx.stats().hit();
-            if (ks.get(dst, a[2]) != null && !replace) {
-                return IntegerReply.ZERO;
-            }
-            // put replaces whatever was there (REPLACE), keeping the source's type and expiry
-            CollectionKey.copyValue(ks, e, db, a[1], dst, a[2]);
-            return IntegerReply.ONE;
-        } finally {
-            if (extra) {
-                ks.locks().unlock(KeyLocks.stripe(dst, a[2]));
-            }
+        // the destination's lock is the stripe of its key, which the dispatcher holds whatever the database
+        Entry e = ks.get(db, a[1]);
+        if (e == null) {
+            ctx.stats().miss();
+            return IntegerReply.ZERO;
         }
+        ctx.stats().hit();
+        if (ks.get(dst, a[2]) != null && !replace) {
+            return IntegerReply.ZERO;
+        }
+        // put replaces whatever was there (REPLACE), keeping the source's type and expiry
+        CollectionKey.copyValue(ks, e, db, a[1], dst, a[2]);
+        return IntegerReply.ONE;
     }
 
     private Reply move(Session s, byte[][] a) {
@@ -124,20 +115,14 @@ final class CopyMoveCommands {
         if (dst == db) {
             return SAME_OBJECT;
         }
-        boolean extra = lockDestination(db, a[1], dst, a[1]);
-        try {
-            Entry e = ks.get(db, a[1]);
-            if (e == null || ks.get(dst, a[1]) != null) {
-                return IntegerReply.ZERO;
-            }
-            CollectionKey.copyValue(ks, e, db, a[1], dst, a[1]);
-            ks.delete(db, a[1]);
-            return IntegerReply.ONE;
-        } finally {
-            if (extra) {
-                ks.locks().unlock(KeyLocks.stripe(dst, a[1]));
-            }
+        // the key's stripe, which the dispatcher holds, locks it in every database
+        Entry e = ks.get(db, a[1]);
+        if (e == null || ks.get(dst, a[1]) != null) {
+            return IntegerReply.ZERO;
         }
+        CollectionKey.copyValue(ks, e, db, a[1], dst, a[1]);
+        ks.delete(db, a[1]);
+        return IntegerReply.ONE;
     }
 
     /** Redis's getIntFromObjectOrReply: a string2ll number within the range of a C int. */
@@ -148,18 +133,5 @@ final class CopyMoveCommands {
 
     private static ErrorReply intError(byte[] arg) {
         return Args.isLong(arg) ? INT_RANGE : ErrorReply.NOT_INTEGER;
-    }
-
-    /**
-     * Takes the stripe of {@code key} in {@code dstDb} in addition to the stripes the dispatcher holds
-     * for {@code heldKeys} in {@code db}; true if it was taken (and must be unlocked).
-     */
-    private boolean lockDestination(int db, byte[] key, int dstDb, byte[]... heldKeys) {
-        int[] held = new int[heldKeys.length];
-        for (int i = 0; i < heldKeys.length; i++) {
-            held[i] = KeyLocks.stripe(db, heldKeys[i]);
-        }
-        int n = KeyLocks.normalise(held, held.length);
-        return ks.locks().lockAlso(KeyLocks.stripe(dstDb, key), held, n);
     }
 }

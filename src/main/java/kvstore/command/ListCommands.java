@@ -409,7 +409,7 @@ final class ListCommands {
         }
         byte[][] keys = Arrays.copyOfRange(a, numkeysAt + 1, whereAt);
         int db = s.db();
-        Reply r = locked(db, keys, () -> {
+        Reply r = locked(keys, () -> {
             for (byte[] k : keys) {
                 ListKey l = ListKey.existing(ctx, db, k);
                 if (l != null) {
@@ -427,11 +427,11 @@ final class ListCommands {
     }
 
     /** Runs {@code body} holding the locks of {@code keys} (commands whose keys the dispatcher cannot find). */
-    private Reply locked(int db, byte[][] keys, Supplier<Reply> body) {
+    private Reply locked(byte[][] keys, Supplier<Reply> body) {
         KeyLocks locks = ctx.keyspace().locks();
         int[] stripes = new int[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            stripes[i] = KeyLocks.stripe(db, keys[i]);
+            stripes[i] = KeyLocks.stripe(keys[i]);
         }
         int n = KeyLocks.normalise(stripes, keys.length);
         for (int i = 0; i < n; i++) {

@@ -125,8 +125,8 @@ final class SortCommand {
         // the dispatcher holds the sorted key's lock only: the destination's is taken before reading
         // anything, in stripe order (KeyLocks#lockAlso)
         KeyLocks locks = ctx.keyspace().locks();
-        int dstStripe = o.store == null ? -1 : KeyLocks.stripe(db, o.store);
-        boolean extra = o.store != null && locks.lockAlso(dstStripe, new int[] {KeyLocks.stripe(db, a[1])}, 1);
+        int dstStripe = o.store == null ? -1 : KeyLocks.stripe(o.store);
+        boolean extra = o.store != null && locks.lockAlso(dstStripe, new int[] {KeyLocks.stripe(a[1])}, 1);
         try {
             return sort(db, a[1], o);
         } finally {

@@ -25,13 +25,14 @@ public final class KeyLocks {
         }
     }
 
-    public static int stripe(int db, byte[] key) {
-        return stripe(db, key, 0, key.length);
+    /** The stripe of {@code key}, in whichever database (see the class comment). */
+    public static int stripe(byte[] key) {
+        return stripe(key, 0, key.length);
     }
 
-    /** As {@link #stripe(int, byte[])} for the key in {@code buf[from, to)}, without copying it. */
-    public static int stripe(int db, byte[] buf, int from, int to) {
-        int h = 1; // Arrays.hashCode's; not the database's (see the class comment)
+    /** As {@link #stripe(byte[])} for the key in {@code buf[from, to)}, without copying it. */
+    public static int stripe(byte[] buf, int from, int to) {
+        int h = 1; // Arrays.hashCode's
         for (int i = from; i < to; i++) {
             h = 31 * h + buf[i];
         }
@@ -49,11 +50,11 @@ public final class KeyLocks {
     }
 
     /**
-     * The changes counted so far for the stripe of (db, key): two equal readings mean the key did not
-     * change in between (a change to another key of the stripe makes them differ as well).
+     * The changes counted so far for the stripe of {@code key}: two equal readings mean the key did not
+     * change in between, in any database (a change to another key of the stripe makes them differ too).
      */
-    public long changes(int db, byte[] key) {
-        return changes.get(stripe(db, key));
+    public long changes(byte[] key) {
+        return changes.get(stripe(key));
     }
 
     /** Takes every stripe, in order: the caller then runs alone among writers (SWAPDB). */

@@ -198,7 +198,7 @@ public interface Keyspace {
      * command mean it changed nothing there. What WATCH needs to tell a write from a no-op.
      */
     default long writesThrough(int db, byte[] key) {
-        return locks().changes(db, key);
+        return locks().changes(key);
     }
 
     /** Removes {@code element} of the collection at {@code key}; true if it was there. */
