@@ -2,6 +2,7 @@ package kvstore;
 
 import kvstore.config.Config;
 import kvstore.keyspace.DatabaseMap;
+import kvstore.storage.DurableFiles;
 import kvstore.storage.Engine;
 import kvstore.storage.FsyncPolicy;
 import kvstore.storage.LsmEngine;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -108,10 +108,9 @@ final class NodeStorage {
         return new SecureRandom().nextLong() & Long.MAX_VALUE;
     }
 
+    /** Durably: a node that crashed right after its first writes must find the actor that made them. */
     private static long writeActor(Path file, long actor) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, Long.toString(actor) + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.replace(file, (actor + "\n").getBytes(StandardCharsets.US_ASCII));
         return actor;
     }
 

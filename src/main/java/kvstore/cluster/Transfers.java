@@ -1,5 +1,6 @@
 package kvstore.cluster;
 
+import kvstore.storage.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -239,10 +239,8 @@ final class Transfers {
 
     private static void write(Path f, BitSet bits) {
         try {
-            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
             Files.createDirectories(f.getParent());
-            Files.write(tmp, bits.toByteArray());
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replace(f, bits.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + f, e);
         }

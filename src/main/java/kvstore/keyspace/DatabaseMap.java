@@ -1,12 +1,11 @@
 package kvstore.keyspace;
 
+import kvstore.storage.DurableFiles;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -16,10 +15,9 @@ import java.util.Arrays;
  *
  * <p>On disk ({@code <dir>/databases}): one ASCII line, the stored id of database 0, 1, ... in order,
  * separated by single spaces, ending with a newline; for example {@code "1 0 2 3\n"} after
- * {@code SWAPDB 0 1} with four databases. No file means every index names its own id. A swap writes
- * {@code databases.tmp}, forces it to disk, renames it over the file and forces the directory, and
- * only then takes effect, so a crash leaves the old map or the new one, and an acknowledged SWAPDB
- * survives.
+ * {@code SWAPDB 0 1} with four databases. No file means every index names its own id. A swap replaces
+ * the file durably ({@link DurableFiles}) and only then takes effect, so a crash leaves the old map or
+ * the new one, and an acknowledged SWAPDB survives.
  */
 public final class DatabaseMap {
     private final Path file;
@@ -106,15 +104,6 @@ public final class DatabaseMap {
         for (int i = 0; i < ids.length; i++) {
             sb.append(i == 0 ? "" : " ").append(ids[i]);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        DurableFiles.replace(file, sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
     }
 }
