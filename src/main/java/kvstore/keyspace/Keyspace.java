@@ -67,10 +67,10 @@ public interface Keyspace {
     /**
      * SWAPDB: database index {@code a} names from now on what {@code b} held, and {@code b} what
      * {@code a} held. A single node does it through its {@link DatabaseMap} ({@link MappedDatabases});
-     * a ring refuses it, as Redis Cluster does, since every node would have to swap at one instant.
+     * a ring cannot (every node would have to swap at one instant), and SWAPDB refuses to run there.
      */
     default void swapDatabases(int a, int b) {
-        throw new ReplyException("ERR SWAPDB is not allowed in cluster mode");
+        throw new UnsupportedOperationException("this keyspace does not map its databases");
     }
 
     /**
