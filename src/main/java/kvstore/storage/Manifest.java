@@ -1,13 +1,9 @@
 package kvstore.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -98,14 +94,8 @@ final class Manifest {
         CRC32C crc = new CRC32C();
         crc.update(body);
         byte[] tail = String.format("crc %08x\n", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
-        Path tmp = dir.resolve(TMP);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            IoUtil.writeFully(ch, ByteBuffer.wrap(body));
-            IoUtil.writeFully(ch, ByteBuffer.wrap(tail));
-            ch.force(true);
-        }
-        Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        IoUtil.fsyncDir(dir);
+        byte[] content = java.util.Arrays.copyOf(body, body.length + tail.length);
+        System.arraycopy(tail, 0, content, body.length, tail.length);
+        DurableFiles.replace(dir.resolve(NAME), content); // through MANIFEST.tmp (TMP)
     }
 }
