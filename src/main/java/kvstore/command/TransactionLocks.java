@@ -23,10 +23,11 @@ final class TransactionLocks {
             if (spec.name().equals("swapdb")) {
                 return KeyLocks.allStripes(); // it takes every stripe itself: all of them, in order, up front
             }
-            int[] keys = spec.keyPositions(commands.get(c)); // fixed positions or the command's KeyFinder (SORT's STORE)
+            byte[][] argv = commands.get(c);
+            int[] keys = spec.keyPositions(argv); // fixed positions or the command's KeyFinder (SORT's STORE)
             if (keys != null) {
                 for (int k : keys) {
-                    out = add(out, n++, KeyLocks.stripe(commands.get(c)[k]));
+                    out = add(out, n++, KeyLocks.stripe(argv[k]));
                 }
             }
         }
